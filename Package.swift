@@ -1,0 +1,27 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "TensorSeed",
+    products: [
+        .library(name: "TensorSeed", targets: ["TensorSeed"]),
+        .executable(name: "tensorseed", targets: ["tensorseed"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Thin C shim over the system OpenCL headers and ICD loader; no logic.
+        .target(name: "COpenCL", linkerSettings: [.linkedLibrary("OpenCL")]),
+        .target(name: "TensorSeed", dependencies: ["COpenCL"]),
+        .executableTarget(
+            name: "tensorseed",
+            dependencies: ["TensorSeed", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(
+            name: "TensorSeedTests",
+            dependencies: ["TensorSeed"],
+            resources: [.copy("Fixtures")]
+        ),
+    ]
+)

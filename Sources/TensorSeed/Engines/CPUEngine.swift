@@ -1,0 +1,89 @@
+import Dispatch
+
+/// The CPU engine: fills ranges with SIMD code on every core.
+///
+/// The range is cut into tasks of `taskSize` elements aligned to 32-element groups; tasks
+/// run concurrently and each writes its own part of the buffer. Since every element is a
+/// pure function of its index, the bits do not depend on the thread count or the split.
+public struct CPUEngine: TensorEngine {
+    /// Number of threads; 1 runs on the caller's thread.
+    public let threads: Int
+    /// Elements per task (a multiple of 32): 64 Ki elements, 256 KiB of float32, fits in L2.
+    public static let taskSize = 1 << 16
+
+    /// An engine on `threads` threads (default: every active core).
+    public init(threads: Int? = nil) {
+        self.threads = max(1, threads ?? CPUEngine.activeCores)
+    }
+
+    /// The cores this process may use.
+    public static var activeCores: Int { ProcessInfoCores.count }
+
+    public var name: String { "cpu (\(threads) thread\(threads == 1 ? "" : "s"))" }
+
+    public func fill(_ buffer: UnsafeMutableBufferPointer<Float>, stream: TensorStream, offset: UInt64,
+                     distribution: Distribution) throws {
+        let count = buffer.count
+        guard count > 0, let base = buffer.baseAddress else { return }
+        guard UInt64(count - 1) <= UInt64.max - offset else {
+            throw EngineError.rangeOverflow(offset: offset, count: count)
+        }
+        // Tasks: [start, end) in buffer positions, boundaries aligned to groups of the stream.
+        let groupSize = UInt64(TensorStream.groupSize)
+        let firstFullGroupStart = (offset + groupSize - 1) / groupSize * groupSize   // may exceed the range
+        let headCount = Int(min(UInt64(count), firstFullGroupStart &- offset))
+        let bodyCount = count - headCount
+        let taskCount = max(1, (bodyCount + CPUEngine.taskSize - 1) / CPUEngine.taskSize)
+        let pointer = UnsafeMutablePointerBox(base)
+        let work: @Sendable (Int) -> Void = { task in
+            let start = task == 0 ? 0 : headCount + task * CPUEngine.taskSize
+            let end = min(count, headCount + (task + 1) * CPUEngine.taskSize)
+            if start < end {
+                CPUEngine.fillRange(pointer.pointer + start, count: end - start,
+                                    stream: stream, offset: offset + UInt64(start), distribution: distribution)
+            }
+        }
+        if threads == 1 || taskCount == 1 {
+            for task in 0..<taskCount { work(task) }
+        } else {
+            // concurrentPerform uses the whole machine; a smaller thread count gets striped tasks.
+            let lanes = min(threads, taskCount)
+            DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+                var task = lane
+                while task < taskCount { work(task); task += lanes }
+            }
+        }
+    }
+
+    /// Fills `count` elements from `offset` on the calling thread.
+    @inlinable
+    static func fillRange(_ out: UnsafeMutablePointer<Float>, count: Int, stream: TensorStream, offset: UInt64,
+                          distribution: Distribution) {
+        let groupSize = TensorStream.groupSize
+        var position = 0
+        var group = offset / UInt64(groupSize)
+        var skip = Int(offset % UInt64(groupSize))
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: groupSize) { scratch in
+            let scratchBase = scratch.baseAddress!
+            while position < count {
+                let take = min(groupSize - skip, count - position)
+                if take == groupSize {
+                    stream.store(group: group, distribution, to: out + position)
+                } else {
+                    stream.store(group: group, distribution, to: scratchBase)
+                    (out + position).update(from: scratchBase + skip, count: take)
+                }
+                position += take
+                group &+= 1
+                skip = 0
+            }
+        }
+    }
+}
+
+/// A raw pointer that the caller promises is used for disjoint writes across threads.
+@usableFromInline
+struct UnsafeMutablePointerBox: @unchecked Sendable {
+    @usableFromInline let pointer: UnsafeMutablePointer<Float>
+    @usableFromInline init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
+}

@@ -1,0 +1,49 @@
+import Dispatch
+import TensorSeed
+
+/// Wall-clock throughput of an engine filling an already-touched float32 buffer.
+struct Throughput {
+    var elements: Int
+    var seconds: Double   // best of the repeats
+
+    var gigabytesPerSecond: Double { Double(elements * 4) / seconds / 1e9 }
+    var gigasamplesPerSecond: Double { Double(elements) / seconds / 1e9 }
+    var summary: String {
+        "\(format(gigabytesPerSecond)) GB/s, \(format(gigasamplesPerSecond)) Gsamples/s (\(elements) float32, best of repeats)"
+    }
+
+    /// Fills one buffer `repeats` times (after one untimed warm-up that also touches every page)
+    /// and keeps the fastest run.
+    static func measure(engine: any TensorEngine, elements: Int, distribution: Distribution, repeats: Int) throws -> Throughput {
+        let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: elements)
+        defer { buffer.deallocate() }
+        buffer.initialize(repeating: 0)
+        let stream = TensorStream(seed: 1, name: "throughput")
+        try engine.fill(buffer, stream: stream, offset: 0, distribution: distribution)
+        var best = Double.infinity
+        for r in 0..<max(1, repeats) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try engine.fill(buffer, stream: stream, offset: UInt64(r) * UInt64(elements), distribution: distribution)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            best = min(best, seconds)
+        }
+        return Throughput(elements: elements, seconds: best)
+    }
+}
+
+func format(_ x: Double, digits: Int = 2) -> String {
+    var p = 1.0
+    for _ in 0..<digits { p *= 10 }
+    let r = (x * p).rounded() / p
+    var s = String(r)
+    if let dot = s.firstIndex(of: ".") {
+        let decimals = s.distance(from: dot, to: s.endIndex) - 1
+        if decimals < digits { s += String(repeating: "0", count: digits - decimals) }
+    }
+    return s
+}
+
+/// `s` padded with spaces on the right to `width` characters.
+func pad(_ s: String, _ width: Int) -> String {
+    s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count)
+}

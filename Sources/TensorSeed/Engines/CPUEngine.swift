@@ -30,8 +30,7 @@ public struct CPUEngine: TensorEngine {
         }
         // Tasks: [start, end) in buffer positions, boundaries aligned to groups of the stream.
         let groupSize = UInt64(TensorStream.groupSize)
-        let firstFullGroupStart = (offset + groupSize - 1) / groupSize * groupSize   // may exceed the range
-        let headCount = Int(min(UInt64(count), firstFullGroupStart &- offset))
+        let headCount = Int(min(UInt64(count), (groupSize - offset % groupSize) % groupSize))  // up to the first group boundary
         let bodyCount = count - headCount
         let taskCount = max(1, (bodyCount + CPUEngine.taskSize - 1) / CPUEngine.taskSize)
         let pointer = UnsafeMutablePointerBox(base)

@@ -13,7 +13,10 @@ let package = Package(
     targets: [
         // Thin C shim over the system OpenCL headers and ICD loader; no logic.
         .target(name: "COpenCL", linkerSettings: [.linkedLibrary("OpenCL")]),
-        .target(name: "TensorSeed", dependencies: ["COpenCL"]),
+        // kernels/*.cl are compiled into TensorSeed as string constants by the EmbedKernels plugin.
+        .target(name: "TensorSeed", dependencies: ["COpenCL"], plugins: ["EmbedKernels"]),
+        .executableTarget(name: "EmbedKernelsTool"),
+        .plugin(name: "EmbedKernels", capability: .buildTool(), dependencies: ["EmbedKernelsTool"]),
         .executableTarget(
             name: "tensorseed",
             dependencies: ["TensorSeed", .product(name: "ArgumentParser", package: "swift-argument-parser")]

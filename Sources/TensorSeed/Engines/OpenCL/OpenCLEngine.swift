@@ -1,0 +1,204 @@
+import COpenCL
+import Synchronization
+
+/// The OpenCL engine: fills ranges on an OpenCL device with the kernels of `kernels/tensorseed.cl`
+/// (embedded at build time), giving the same bits as `CPUEngine`.
+///
+/// A request is cut into chunks that fit the device's largest allocation and `maxChunkElements`.
+/// Two device buffers, each with its own in-order queue, alternate: while the device generates
+/// chunk k + 1, chunk k is read straight into the caller's buffer. An allocation failure halves the
+/// chunk and resumes; any other OpenCL failure throws (the queues are drained first, so nothing
+/// writes into the caller's buffer afterwards).
+///
+/// Self-check (on by default): after each chunk, its first and last element and six random ones are
+/// recomputed on the CPU with `TensorStream.element(_:_:)` and compared bit for bit; a difference
+/// throws `OpenCLError.selfCheckFailed` naming the device, the stream and the element.
+///
+/// One engine serializes its fills; use one engine per thread for concurrent fills.
+public final class OpenCLEngine: TensorEngine, @unchecked Sendable {
+    /// Options the kernels are always built with: OpenCL C 1.2 and nothing that relaxes float math
+    /// (never -cl-mad-enable, -cl-fast-relaxed-math, -cl-unsafe-math-optimizations,
+    /// -cl-denorms-are-zero, -cl-finite-math-only). The kernel file also has `FP_CONTRACT OFF`.
+    public static let buildOptions = "-cl-std=CL1.2"
+    /// Default cap on the elements of one chunk: 32 Mi float32 = 128 MiB per device buffer.
+    public static let defaultMaxChunkElements = 1 << 25
+    /// Chunks are never halved below this many elements after allocation failures.
+    public static let minimumChunkElements = 1 << 16
+    /// Elements recomputed on the CPU per chunk by the self-check.
+    public static let selfCheckSamples = 8
+
+    /// The device this engine runs on.
+    public let device: OpenCLDeviceInfo
+
+    public var name: String { "\(device.identifier) \(device.name)" }
+
+    /// Whether each chunk is spot-checked against the CPU stream (default true).
+    public var selfCheck: Bool {
+        get { state.withLock { $0.selfCheck } }
+        set { state.withLock { $0.selfCheck = newValue } }
+    }
+
+    /// The most elements per chunk (rounded down to a multiple of 32, at least 32); the device's
+    /// maximum allocation caps it further.
+    public var maxChunkElements: Int {
+        get { state.withLock { $0.maxChunkElements } }
+        set { state.withLock { $0.maxChunkElements = max(32, newValue / 32 * 32) } }
+    }
+
+    /// Test hook: called with each chunk's part of the caller's buffer after the read, before the self-check.
+    var afterChunkRead: (@Sendable (UnsafeMutableBufferPointer<Float>) -> Void)? {
+        get { state.withLock { $0.afterChunkRead } }
+        set { state.withLock { $0.afterChunkRead = newValue } }
+    }
+
+    private struct Slot {
+        let queue: CLQueue
+        var buffer: CLBuffer?
+    }
+
+    private struct State {
+        var selfCheck: Bool
+        var maxChunkElements: Int
+        var afterChunkRead: (@Sendable (UnsafeMutableBufferPointer<Float>) -> Void)?
+        var slots: [Slot]
+        let uniform: CLKernel
+        let normal: CLKernel
+    }
+
+    private let state: Mutex<State>
+    private let context: CLContext
+
+    /// An engine on `device`, with the kernels built for it now (a build failure throws with the build log).
+    public convenience init(device: OpenCLDeviceInfo, selfCheck: Bool = true,
+                            maxChunkElements: Int = OpenCLEngine.defaultMaxChunkElements) throws {
+        try self.init(device: device, selfCheck: selfCheck, maxChunkElements: maxChunkElements,
+                      source: EmbeddedKernels.tensorseed, buildOptions: OpenCLEngine.buildOptions)
+    }
+
+    /// An engine built from other kernel source or options: for tests that need a deliberately wrong build.
+    init(device: OpenCLDeviceInfo, selfCheck: Bool, maxChunkElements: Int, source: String, buildOptions: String) throws {
+        self.device = device
+        context = try CLContext(device: device.deviceID)
+        let program = try CLProgram(context: context, source: source, options: buildOptions, deviceName: device.description)
+        let slots = [Slot(queue: try CLQueue(context: context)), Slot(queue: try CLQueue(context: context))]
+        state = Mutex(State(selfCheck: selfCheck, maxChunkElements: max(32, maxChunkElements / 32 * 32), afterChunkRead: nil,
+                            slots: slots, uniform: try CLKernel(program: program, name: "fill_uniform"),
+                            normal: try CLKernel(program: program, name: "fill_normal")))
+    }
+
+    public func fill(_ buffer: UnsafeMutableBufferPointer<Float>, stream: TensorStream, offset: UInt64,
+                     distribution: Distribution) throws {
+        let count = buffer.count
+        guard count > 0, let base = buffer.baseAddress else { return }
+        guard UInt64(count - 1) <= UInt64.max - offset else {
+            throw EngineError.rangeOverflow(offset: offset, count: count)
+        }
+        try state.withLock { state in
+            let allocationLimit = Int(min(UInt64(Int.max), device.maxAllocationBytes / 4)) / 32 * 32
+            var chunk = max(32, min(state.maxChunkElements, allocationLimit))
+            var done = 0
+            while done < count {
+                do {
+                    try run(&state, base: base, count: count, from: done, chunk: chunk, stream: stream,
+                            offset: offset, distribution: distribution, verifiedUpTo: &done)
+                } catch let OpenCLError.call(_, code) where OpenCLError.isAllocationFailure(code)
+                    && chunk > OpenCLEngine.minimumChunkElements {
+                    // Free the buffers and try again with half the chunk, from the first unverified element.
+                    for s in state.slots.indices { state.slots[s].buffer = nil }
+                    chunk = max(OpenCLEngine.minimumChunkElements, chunk / 2 / 32 * 32)
+                }
+            }
+        }
+    }
+
+    /// Generates elements `start ..< count` of the request in chunks of `chunk`, two in flight.
+    /// `verifiedUpTo` advances as chunks complete (in order), so a retry can resume there.
+    private func run(_ state: inout State, base: UnsafeMutablePointer<Float>, count: Int, from start: Int, chunk: Int,
+                     stream: TensorStream, offset: UInt64, distribution: Distribution, verifiedUpTo: inout Int) throws {
+        let chunkCount = (count - start + chunk - 1) / chunk
+        let bufferElements = min(chunk, count - start)
+        for s in state.slots.indices where (state.slots[s].buffer?.bytes ?? 0) < bufferElements * 4 {
+            state.slots[s].buffer = nil
+            state.slots[s].buffer = try CLBuffer(context: context, bytes: bufferElements * 4)
+        }
+        var inFlight: [Range<Int>?] = [nil, nil]
+        func complete(_ state: inout State, _ slot: Int) throws {
+            guard let range = inFlight[slot] else { return }
+            inFlight[slot] = nil
+            try state.slots[slot].queue.finish()
+            try verify(state, base: base, range: range, stream: stream, offset: offset, distribution: distribution)
+            verifiedUpTo = range.upperBound
+        }
+        do {
+            for k in 0..<chunkCount {
+                let slot = k % 2
+                try complete(&state, slot)
+                let range = (start + k * chunk) ..< min(count, start + (k + 1) * chunk)
+                try enqueue(state, slot: slot, base: base, range: range, stream: stream, offset: offset,
+                            distribution: distribution)
+                inFlight[slot] = range
+            }
+            // The older chunk first, so verifiedUpTo only moves forward.
+            let last = (chunkCount - 1) % 2
+            try complete(&state, 1 - last)
+            try complete(&state, last)
+        } catch {
+            // Nothing may still write into the caller's buffer once we return.
+            for slot in state.slots { _ = try? slot.queue.finish() }
+            throw error
+        }
+    }
+
+    /// Queues the kernel for `range` of the request and the read of its result into the caller's buffer.
+    private func enqueue(_ state: State, slot: Int, base: UnsafeMutablePointer<Float>, range: Range<Int>,
+                         stream: TensorStream, offset: UInt64, distribution: Distribution) throws {
+        guard let buffer = state.slots[slot].buffer else { return }
+        let queue = state.slots[slot].queue
+        let first = offset + UInt64(range.lowerBound)
+        let kernel: CLKernel
+        let parameters: SIMD2<Float>
+        switch distribution {
+        case let .uniform(low, high): (kernel, parameters) = (state.uniform, SIMD2(low, high))
+        case let .normal(mean, std): (kernel, parameters) = (state.normal, SIMD2(mean, std))
+        }
+        let firstOffset = UInt32(first % 32)
+        try kernel.setArgument(0, UInt32(truncatingIfNeeded: stream.seed))
+        try kernel.setArgument(1, UInt32(truncatingIfNeeded: stream.seed >> 32))
+        try kernel.setArgument(2, UInt32(truncatingIfNeeded: stream.streamID))
+        try kernel.setArgument(3, UInt32(truncatingIfNeeded: stream.streamID >> 32))
+        try kernel.setArgument(4, first / 32)
+        try kernel.setArgument(5, parameters)
+        try kernel.setArgument(6, buffer)
+        try kernel.setArgument(7, firstOffset)
+        try kernel.setArgument(8, UInt64(range.count))
+        let groups = (Int(firstOffset) + range.count + 31) / 32
+        var globalSize = min(groups, max(1, device.computeUnits) * 2048)
+        try OpenCLError.check(clEnqueueNDRangeKernel(queue.raw, kernel.raw, 1, nil, &globalSize, nil, 0, nil, nil),
+                              "clEnqueueNDRangeKernel(\(kernel.name))")
+        try OpenCLError.check(clEnqueueReadBuffer(queue.raw, buffer.raw, cl_bool(CL_FALSE), 0, range.count * 4,
+                                                  base + range.lowerBound, 0, nil, nil), "clEnqueueReadBuffer")
+        try queue.flush()
+    }
+
+    /// The self-check of one completed chunk (and the test hook before it).
+    private func verify(_ state: State, base: UnsafeMutablePointer<Float>, range: Range<Int>, stream: TensorStream,
+                        offset: UInt64, distribution: Distribution) throws {
+        let values = UnsafeMutableBufferPointer(start: base + range.lowerBound, count: range.count)
+        state.afterChunkRead?(values)
+        guard state.selfCheck else { return }
+        var positions = [0, range.count - 1]
+        var random = SystemRandomNumberGenerator()
+        while positions.count < OpenCLEngine.selfCheckSamples {
+            positions.append(Int.random(in: 0 ..< range.count, using: &random))
+        }
+        for position in positions {
+            let index = offset + UInt64(range.lowerBound + position)
+            let expected = stream.element(index, distribution).bitPattern
+            let actual = values[position].bitPattern
+            if expected != actual {
+                throw OpenCLError.selfCheckFailed(device: device.description, seed: stream.seed, streamID: stream.streamID,
+                                                  index: index, expected: expected, actual: actual)
+            }
+        }
+    }
+}

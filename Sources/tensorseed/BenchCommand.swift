@@ -5,8 +5,8 @@ import TensorSeed
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure generation throughput (GB/s of float32) of the CPU engine.",
-        discussion: "Each figure is the best of --repeats fills of one already-touched buffer."
+        abstract: "Measure generation throughput (GB/s of float32) of an engine, against the CPU engine and memset.",
+        discussion: "Each figure is the best of --repeats fills of one already-touched buffer. The CPU engine is always measured too (for the x cpu ratio); x memset compares with a memset of an already-touched buffer of the same size in the same run."
     )
 
     @Option(help: "Elements per fill.")
@@ -17,8 +17,9 @@ struct BenchCommand: ParsableCommand {
     var threads: Int?
     @Option(help: "Distributions to measure (comma-separated: normal,uniform).")
     var distributions: String = "uniform,normal"
-    @Flag(help: "Print one JSON object per row instead of a table.")
+    @Flag(help: "Print one JSON object per row instead of a table (fields engine, distribution, elements, seconds, gbps, ...).")
     var json = false
+    @OptionGroup var engineOptions: EngineOptions
 
     func validate() throws {
         guard elements > 0 else { throw ValidationError("--elements must be > 0") }
@@ -29,20 +30,39 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let engine = CPUEngine(threads: threads)
-        if !json {
-            print("engine               distribution  elements    GB/s   Gsamples/s")
+        let selection = try engineOptions.select(threads: threads)
+        let cpu = CPUEngine(threads: threads)
+        let engines: [any TensorEngine] = selection.engine is CPUEngine ? [selection.engine] : [selection.engine, cpu]
+        let memset = try Throughput.measureMemset(elements: elements, repeats: repeats)
+        if json {
+            printError("engine: \(selection.engine.name) (\(selection.reason))")
+        } else {
+            print("engine: \(selection.engine.name) (\(selection.reason))")
+            print("memory write bandwidth: \(format(memset.gigabytesPerSecond)) GB/s (memset of an already-touched \(elements * 4)-byte buffer, best of \(repeats))")
+            print(pad("engine / device", 44) + pad("distribution", 14) + pad("elements", 12) + pad("GB/s", 9)
+                  + pad("Gsamples/s", 12) + pad("x cpu", 8) + "x memset")
         }
         for d in distributions.split(separator: ",") {
             let kind = DistributionKind(rawValue: String(d))!
             let dist: Distribution = kind == .normal ? .standardNormal : .standardUniform
-            let t = try Throughput.measure(engine: engine, elements: elements, distribution: dist, repeats: repeats)
-            if json {
-                print("{\"engine\": \"\(engine.name)\", \"distribution\": \"\(kind.rawValue)\", \"elements\": \(elements), \"seconds\": \(t.seconds), \"gbps\": \(t.gigabytesPerSecond)}")
-            } else {
-                let row: [String] = [pad(engine.name, 21), pad(kind.rawValue, 14), pad(String(elements), 12),
-                                     pad(format(t.gigabytesPerSecond), 7), format(t.gigasamplesPerSecond, digits: 3)]
-                print(row.joined())
+            var rows: [(engine: any TensorEngine, rate: Throughput)] = []
+            for engine in engines {
+                rows.append((engine, try Throughput.measure(engine: engine, elements: elements, distribution: dist, repeats: repeats)))
+            }
+            let cpuRate = rows.last!.rate   // the CPU engine is always measured, last
+            for (engine, t) in rows {
+                let versusCPU = cpuRate.seconds / t.seconds
+                let versusMemset = t.gigabytesPerSecond / memset.gigabytesPerSecond
+                if json {
+                    print("{\"engine\": \"\(engine.name)\", \"distribution\": \"\(kind.rawValue)\", \"elements\": \(elements), "
+                          + "\"seconds\": \(t.seconds), \"gbps\": \(t.gigabytesPerSecond), \"gsamples_per_s\": \(t.gigasamplesPerSecond), "
+                          + "\"ratio_cpu\": \(versusCPU), \"memset_gbps\": \(memset.gigabytesPerSecond), \"ratio_memset\": \(versusMemset)}")
+                } else {
+                    let row: [String] = [pad(engine.name, 44), pad(kind.rawValue, 14), pad(String(elements), 12),
+                                         pad(format(t.gigabytesPerSecond), 9), pad(format(t.gigasamplesPerSecond, digits: 3), 12),
+                                         pad(format(versusCPU), 8), format(versusMemset)]
+                    print(row.joined())
+                }
             }
         }
     }

@@ -23,6 +23,7 @@ struct GenerateCommand: ParsableCommand {
     @OptionGroup var distribution: DistributionOptions
     @Option(help: "Threads for the CPU engine (default: all cores).")
     var threads: Int?
+    @OptionGroup var engine: EngineOptions
     @Option(help: "Output file ('-' for standard output).")
     var output: String
 
@@ -32,8 +33,10 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let values = try CPUEngine(threads: threads).generate(stream: TensorStream(seed: seed, name: name), offset: offset,
-                                                              count: count, distribution: distribution.value)
+        let selection = try engine.select(threads: threads)
+        printError("engine: \(selection.engine.name) (\(selection.reason))")
+        let values = try selection.engine.generate(stream: TensorStream(seed: seed, name: name), offset: offset,
+                                                   count: count, distribution: distribution.value)
         try writeAtomically(values, to: output)
     }
 }

@@ -28,6 +28,7 @@ struct SampleCommand: ParsableCommand {
     var throughputElements: Int = 1 << 24
     @Option(help: "Threads for the CPU engine (default: all cores).")
     var threads: Int?
+    @OptionGroup var engineOptions: EngineOptions
 
     func validate() throws {
         guard count >= 0, count <= 1 << 20 else { throw ValidationError("--count must be in 0...1048576 (got \(count))") }
@@ -36,7 +37,8 @@ struct SampleCommand: ParsableCommand {
     }
 
     func run() throws {
-        let engine = CPUEngine(threads: threads)
+        let selection = try engineOptions.select(threads: threads)
+        let engine = selection.engine
         let stream = TensorStream(seed: seed, name: name)
         let values = try engine.generate(stream: stream, offset: offset, count: count, distribution: distribution.value)
         print("spec v\(StreamSpec.version)  seed \(seed)  tensor \"\(name)\" (stream id 0x\(hex64(stream.streamID)))  \(distribution.value.label)")
@@ -44,6 +46,7 @@ struct SampleCommand: ParsableCommand {
             let index = String(offset + UInt64(i))
             print(pad("  [\(index)]", 14) + "0x\(hex32(v.bitPattern))  \(v)")
         }
+        print("engine: \(engine.name) (\(selection.reason))")
         if throughputElements > 0 {
             let rate = try Throughput.measure(engine: engine, elements: throughputElements, distribution: distribution.value, repeats: 3)
             print("throughput: \(rate.summary) on \(engine.name)")

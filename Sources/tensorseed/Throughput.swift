@@ -1,4 +1,7 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import TensorSeed
 
 /// Wall-clock throughput of an engine filling an already-touched float32 buffer.
@@ -26,6 +29,23 @@ struct Throughput {
             try engine.fill(buffer, stream: stream, offset: UInt64(r) * UInt64(elements), distribution: distribution)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             best = min(best, seconds)
+        }
+        return Throughput(elements: elements, seconds: best)
+    }
+}
+
+extension Throughput {
+    /// The memory write bandwidth of this machine: the best of `repeats` memsets of an already-touched
+    /// buffer of `elements` float32, the ceiling for any engine that writes them.
+    static func measureMemset(elements: Int, repeats: Int) throws -> Throughput {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: elements * 4, alignment: 64)
+        defer { buffer.deallocate() }
+        memset(buffer.baseAddress!, 1, buffer.count)
+        var best = Double.infinity
+        for r in 0..<max(1, repeats) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            memset(buffer.baseAddress!, Int32(r & 0x7F), buffer.count)
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
         return Throughput(elements: elements, seconds: best)
     }

@@ -1,0 +1,29 @@
+import ArgumentParser
+import TensorSeed
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `--device` and `--no-self-check`, shared by the commands that generate values.
+struct EngineOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Engine: auto (first GPU or accelerator, else the CPU engine), cpu, or opencl:P.D "
+                               + "(see 'tensorseed devices').", valueName: "auto|cpu|opencl:P.D"))
+    var device: String = "auto"
+    @Flag(help: "Do not spot-check OpenCL results against the CPU stream (on by default: 8 elements per chunk).")
+    var noSelfCheck = false
+
+    func validate() throws {
+        do { _ = try EngineChoice(parsing: device) } catch { throw ValidationError("\(error)") }
+    }
+
+    /// The engine for `--device`, with the CPU engine on `threads` threads where it is the one.
+    func select(threads: Int?) throws -> EngineChoice.Selection {
+        try EngineChoice(parsing: device).select(threads: threads, selfCheck: !noSelfCheck)
+    }
+}
+
+/// Prints `line` to standard error.
+func printError(_ line: String) {
+    let bytes = Array((line + "\n").utf8)
+    _ = write(2, bytes, bytes.count)
+}

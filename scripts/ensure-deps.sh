@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what TensorSeed needs when it is missing: the OpenCL headers, ICD loader and the PoCL
+# CPU device (Debian packages), and numpy for the reference cross-check. Sourced by run.sh and test.sh.
+set -euo pipefail
+
+need_debs=()
+for pkg in ocl-icd-opencl-dev opencl-headers pocl-opencl-icd clinfo; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need_debs+=("$pkg")
+done
+if ((${#need_debs[@]})); then
+    echo "tensorseed: installing Debian packages: ${need_debs[*]}" >&2
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null || { echo "tensorseed: need root or sudo to install ${need_debs[*]}" >&2; exit 1; }
+        sudo="sudo"
+    fi
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_debs[@]}" >/dev/null
+fi
+
+command -v swift >/dev/null || { echo "tensorseed: the Swift toolchain (6.0 or newer) is not on PATH; install it from swift.org" >&2; exit 1; }
+
+if [ "${TENSORSEED_NEED_NUMPY:-0}" = 1 ] && ! python3 -c "import numpy" 2>/dev/null; then
+    echo "tensorseed: installing numpy (pip)" >&2
+    python3 -m pip install -q numpy
+fi

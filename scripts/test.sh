@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what is missing, builds in release (the exhaustive accuracy and
+# statistical tests need optimized code), cross-checks the CLI against the independent numpy
+# reference, then runs every XCTest (the OpenCL ones against PoCL).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TENSORSEED_NEED_NUMPY=1 source scripts/ensure-deps.sh
+flags=(-c release -Xswiftc -enable-testing)
+swift build "${flags[@]}" --build-tests
+python3 Tests/reference/check_cli.py .build/release/tensorseed
+swift test "${flags[@]}" --skip-build

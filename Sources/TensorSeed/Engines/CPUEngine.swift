@@ -58,6 +58,19 @@ public struct CPUEngine: TensorEngine {
     @inlinable
     static func fillRange(_ out: UnsafeMutablePointer<Float>, count: Int, stream: TensorStream, offset: UInt64,
                           distribution: Distribution) {
+        // One loop per distribution, so that the per-group `switch` in `TensorStream.values` folds away.
+        switch distribution {
+        case let .uniform(low, high):
+            fillGroups(out, count: count, stream: stream, offset: offset, distribution: .uniform(low: low, high: high))
+        case let .normal(mean, std):
+            fillGroups(out, count: count, stream: stream, offset: offset, distribution: .normal(mean: mean, std: std))
+        }
+    }
+
+    /// The group loop of `fillRange`, inlined into each case with a known distribution.
+    @inlinable @inline(__always)
+    static func fillGroups(_ out: UnsafeMutablePointer<Float>, count: Int, stream: TensorStream, offset: UInt64,
+                           distribution: Distribution) {
         let groupSize = TensorStream.groupSize
         var position = 0
         var group = offset / UInt64(groupSize)

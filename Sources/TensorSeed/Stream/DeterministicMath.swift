@@ -32,10 +32,11 @@ public enum DeterministicMath {
     public static func deterministicLog(_ u: FloatLanes) -> FloatLanes {
         let bits = u.bitPatterns
         let mantissa = bits & 0x007F_FFFF
-        let aboveSqrt2 = mantissa .> sqrt2MantissaBits
-        let scaledBits = mantissa | WordLanes(repeating: 0x3F80_0000).replacing(with: 0x3F00_0000, where: aboveSqrt2)
-        let biasedExponent = IntLanes(truncatingIfNeeded: bits &>> 23) &- 127
-        let exponent = biasedExponent.replacing(with: biasedExponent &+ 1, where: aboveSqrt2)
+        let aboveSqrt2 = WordLanes(mask: mantissa .> WordLanes(repeating: sqrt2MantissaBits))
+        let scaledBits = mantissa | WordLanes.select(aboveSqrt2, WordLanes(repeating: 0x3F00_0000), WordLanes(repeating: 0x3F80_0000))
+        let biasedExponent = IntLanes(bitPatterns: bits &>> 23) &- 127
+        // biasedExponent + 1 where aboveSqrt2: subtracting the all-ones mask (−1) adds one.
+        let exponent = biasedExponent &- IntLanes(bitPatterns: aboveSqrt2)
         let f = FloatLanes(bitPatterns: scaledBits) - 1
         var q = FloatLanes(repeating: logQ.9)
         q = q * f + logQ.8
@@ -48,7 +49,7 @@ public enum DeterministicMath {
         q = q * f + logQ.1
         q = q * f + logQ.0
         let log1pF = f + (f * f) * q
-        let e = FloatLanes(exponent)
+        let e = FloatLanes(converting: exponent)
         return e * ln2Hi + (e * ln2Lo + log1pF)
     }
 
@@ -69,7 +70,7 @@ public enum DeterministicMath {
         y = y * (1.5 - (h * y) * y)
         var r = s * y
         r = r + (y * 0.5) * (s - r * r)
-        return r.replacing(with: 0, where: s .== 0)
+        return FloatLanes(bitPatterns: r.bitPatterns & ~WordLanes(mask: s .== FloatLanes(repeating: 0)))
     }
 
     // MARK: sin and cos of an eighth turn

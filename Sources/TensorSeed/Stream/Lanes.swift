@@ -9,6 +9,11 @@ public typealias WordLanes = SIMD8<UInt32>
 public typealias FloatLanes = SIMD8<Float>
 /// Eight signed 32-bit integers; mirrors OpenCL's `int8`.
 public typealias IntLanes = SIMD8<Int32>
+/// Eight 32-bit words, each in the low half of a 64-bit lane (the high half is ignored).
+///
+/// The CPU engine runs Philox on this form: x86 `pmuludq` (ARM `umull`) multiplies exactly the
+/// low 32 bits of 64-bit lanes, so a round needs no unpacking of even and odd lanes.
+public typealias WideLanes = SIMD8<UInt64>
 
 extension FloatLanes {
     /// The IEEE-754 bit patterns of the lanes (OpenCL `as_uint8`).
@@ -18,4 +23,89 @@ extension FloatLanes {
     /// Lanes made from IEEE-754 bit patterns (OpenCL `as_float8`).
     @inlinable @inline(__always)
     init(bitPatterns: WordLanes) { self = unsafeBitCast(bitPatterns, to: FloatLanes.self) }
+}
+
+// MARK: Lane operations with a known-good vector lowering
+//
+// The standard library's generic SIMD conversions (`init(truncatingIfNeeded:)`,
+// `SIMD8<Float>.init(_: SIMD8<Int32>)`) and `replacing(with:where:)` are per-lane loops that
+// the optimizer left as out-of-line calls in the hot loop (checked with objdump). The helpers
+// below compute the same values with concrete operations that LLVM turns into single vector
+// instructions (cvtdq2ps, pcmpeqd/pcmpgtd, pand/por). They are exact: no value changes.
+
+extension WordLanes {
+    /// All ones in the lanes where `mask` is true, zero elsewhere (OpenCL's `-(a == b)` style masks).
+    @inlinable @inline(__always)
+    init(mask: SIMDMask<SIMD8<Int32>>) { self = unsafeBitCast(mask._storage, to: WordLanes.self) }
+
+    /// `a` in the lanes where `mask` has all bits set, `b` where it is zero (OpenCL `bitselect(b, a, mask)`).
+    @inlinable @inline(__always)
+    static func select(_ mask: WordLanes, _ a: WordLanes, _ b: WordLanes) -> WordLanes {
+        (a & mask) | (b & ~mask)
+    }
+}
+
+extension FloatLanes {
+    /// Exact conversion of signed lanes (OpenCL `convert_float8` of an `int8`); every lane here has at most 24 bits.
+    ///
+    /// Spelled lane by lane so that LLVM's SLP vectorizer emits one `cvtdq2ps`.
+    @inlinable @inline(__always)
+    init(converting x: IntLanes) {
+        self.init(Float(x[0]), Float(x[1]), Float(x[2]), Float(x[3]),
+                  Float(x[4]), Float(x[5]), Float(x[6]), Float(x[7]))
+    }
+
+    /// Round-to-nearest-even conversion of unsigned lanes (OpenCL `convert_float8` of a `uint8`).
+    ///
+    /// x = hi·2^16 + lo with 16-bit halves. `2^39 + hi·2^16` and `2^23 + lo` are floats whose
+    /// mantissas are exactly hi and lo (bit patterns 0x53000000 | hi, 0x4B000000 | lo), so the two
+    /// subtractions below are exact and the one rounding is that of the final sum, which is the
+    /// correctly rounded x (the same bits as `Float(x)`; LLVM's own AVX2 lowering does this). x86 has
+    /// no unsigned vector conversion before AVX-512, and LLVM's SSE2 lowering went through doubles.
+    @inlinable @inline(__always)
+    init(converting x: WordLanes) {
+        let high = FloatLanes(bitPatterns: (x &>> 16) | 0x5300_0000) - 0x1p39
+        let low = FloatLanes(bitPatterns: (x & 0xFFFF) | 0x4B00_0000) - 0x1p23
+        self = high + low
+    }
+}
+
+extension IntLanes {
+    /// The same bits as signed lanes (OpenCL `as_int8`).
+    @inlinable @inline(__always)
+    init(bitPatterns: WordLanes) { self = unsafeBitCast(bitPatterns, to: IntLanes.self) }
+}
+
+extension WideLanes {
+    /// The words of `x` in the low halves of the lanes (zero high halves).
+    @inlinable @inline(__always)
+    init(widening x: WordLanes) {
+        self.init(UInt64(x[0]), UInt64(x[1]), UInt64(x[2]), UInt64(x[3]),
+                  UInt64(x[4]), UInt64(x[5]), UInt64(x[6]), UInt64(x[7]))
+    }
+
+    /// Lane l of `low` in the low half and lane l of `high` in the high half of lane l: viewed as
+    /// sixteen 32-bit words, `(low[0], high[0], low[1], high[1], ...)`.
+    @inlinable @inline(__always)
+    init(interleavingLow low: WideLanes, high: WideLanes) {
+        self = (low & WideLanes(repeating: 0xFFFF_FFFF)) | (high &<< 32)
+    }
+
+    /// The sixteen 32-bit words of the lanes, low half first, as two halves of eight.
+    @inlinable @inline(__always)
+    var words: (WordLanes, WordLanes) {
+        let all = unsafeBitCast(self, to: SIMD16<UInt32>.self)
+        return (all.lowHalf, all.highHalf)
+    }
+}
+
+extension WordLanes {
+    /// The low halves of the lanes of `x`.
+    @inlinable @inline(__always)
+    init(narrowing x: WideLanes) {
+        self.init(UInt32(truncatingIfNeeded: x[0]), UInt32(truncatingIfNeeded: x[1]),
+                  UInt32(truncatingIfNeeded: x[2]), UInt32(truncatingIfNeeded: x[3]),
+                  UInt32(truncatingIfNeeded: x[4]), UInt32(truncatingIfNeeded: x[5]),
+                  UInt32(truncatingIfNeeded: x[6]), UInt32(truncatingIfNeeded: x[7]))
+    }
 }

@@ -12,7 +12,7 @@ public enum StreamTransforms {
     /// The uniform in [0, 1) of a word: (w >> 8) · 2^-24, exact.
     @inlinable @inline(__always)
     public static func uniformClosedOpen(_ w: WordLanes) -> FloatLanes {
-        FloatLanes(IntLanes(truncatingIfNeeded: w &>> 8)) * twoPowMinus24
+        FloatLanes(converting: IntLanes(bitPatterns: w &>> 8)) * twoPowMinus24
     }
 
     /// The uniform in (0, 1] of a word: RNE(w + 1) · 2^-32, computed without 64-bit integers.
@@ -21,8 +21,9 @@ public enum StreamTransforms {
     @inlinable @inline(__always)
     public static func uniformOpenClosed(_ w: WordLanes) -> FloatLanes {
         let n = w &+ 1
-        let u = FloatLanes(n) * twoPowMinus32
-        return u.replacing(with: 1, where: n .== 0)
+        let u = FloatLanes(converting: n) * twoPowMinus32
+        let wrapped = WordLanes(mask: n .== WordLanes(repeating: 0))
+        return FloatLanes(bitPatterns: WordLanes.select(wrapped, FloatLanes(repeating: 1).bitPatterns, u.bitPatterns))
     }
 
     /// The Box–Muller radius √(−2 ln u) of a word, u = uniformOpenClosed(w); at most √(64 ln 2) ≈ 6.66.
@@ -42,21 +43,22 @@ public enum StreamTransforms {
         let a = w &>> 8
         let octant = a &>> 21
         let position = a & 0x001F_FFFF
-        let odd = (octant & 1) .== 1
-        let tInt = position.replacing(with: 0x0020_0000 &- position, where: odd)
-        let t = FloatLanes(IntLanes(truncatingIfNeeded: tInt)) * twoPowMinus21
+        // Selections and sign flips are done with exact integer arithmetic on the octant bits
+        // (same results as OpenCL's `select`; comparisons and masks vectorized badly here).
+        let odd = WordLanes(repeating: 0) &- (octant & 1)                // all ones in odd octants
+        let tInt = WordLanes.select(odd, 0x0020_0000 &- position, position)
+        let t = FloatLanes(converting: IntLanes(bitPatterns: tInt)) * twoPowMinus21
         let (sinT, cosT) = DeterministicMath.sinCosEighthTurn(t)
-        let signBit = WordLanes(repeating: 0x8000_0000)
         // Angle = k quarter turns + ψ, ψ = ±π/4·t (negative in odd octants).
-        let sinPsi = FloatLanes(bitPatterns: sinT.bitPatterns ^ signBit.replacing(with: 0, where: .!odd))
+        let sinPsi = FloatLanes(bitPatterns: sinT.bitPatterns ^ (octant &<< 31))
         let k = ((octant &+ 1) &>> 1) & 3
-        let swap = (k & 1) .== 1
-        let cosRotated = cosT.replacing(with: sinPsi, where: swap)
-        let sinRotated = sinPsi.replacing(with: cosT, where: swap)
-        let negateCos = (k .== 1) .| (k .== 2)
-        let negateSin = (k .== 2) .| (k .== 3)
-        let cos = FloatLanes(bitPatterns: cosRotated.bitPatterns ^ signBit.replacing(with: 0, where: .!negateCos))
-        let sin = FloatLanes(bitPatterns: sinRotated.bitPatterns ^ signBit.replacing(with: 0, where: .!negateSin))
+        let swap = WordLanes(repeating: 0) &- (k & 1)                     // all ones for k = 1, 3
+        let cosRotated = FloatLanes(bitPatterns: WordLanes.select(swap, sinPsi.bitPatterns, cosT.bitPatterns))
+        let sinRotated = FloatLanes(bitPatterns: WordLanes.select(swap, cosT.bitPatterns, sinPsi.bitPatterns))
+        let negateCos = (k ^ (k &>> 1)) &<< 31                            // sign bit for k = 1, 2
+        let negateSin = (k &>> 1) &<< 31                                  // sign bit for k = 2, 3
+        let cos = FloatLanes(bitPatterns: cosRotated.bitPatterns ^ negateCos)
+        let sin = FloatLanes(bitPatterns: sinRotated.bitPatterns ^ negateSin)
         return (cos, sin)
     }
 }

@@ -28,12 +28,20 @@ public struct TensorStream: Sendable, Hashable {
     /// The Philox output words of the eight blocks of group `group`, lane l being block 8·group + l.
     @inlinable @inline(__always)
     public func words(group: UInt64) -> Philox4x32.Block {
+        let x = wideWords(group: group)
+        return (WordLanes(narrowing: x.0), WordLanes(narrowing: x.1), WordLanes(narrowing: x.2), WordLanes(narrowing: x.3))
+    }
+
+    /// `words(group:)` in the engine's working form: each word in the low half of a 64-bit lane.
+    @inlinable @inline(__always)
+    func wideWords(group: UInt64) -> Philox4x32.WideBlock {
         let firstBlock = group &* 8
-        let counter: Philox4x32.Block = (
-            WordLanes(repeating: UInt32(truncatingIfNeeded: firstBlock)) &+ WordLanes(0, 1, 2, 3, 4, 5, 6, 7),
-            WordLanes(repeating: UInt32(truncatingIfNeeded: firstBlock >> 32)),
-            WordLanes(repeating: UInt32(truncatingIfNeeded: streamID)),
-            WordLanes(repeating: UInt32(truncatingIfNeeded: streamID >> 32)))
+        // Only the low 32 bits of each lane are used (firstBlock is a multiple of 8: no carry into word 1).
+        let counter: Philox4x32.WideBlock = (
+            WideLanes(repeating: firstBlock) &+ WideLanes(0, 1, 2, 3, 4, 5, 6, 7),
+            WideLanes(repeating: firstBlock >> 32),
+            WideLanes(repeating: streamID),
+            WideLanes(repeating: streamID >> 32))
         return Philox4x32.generate(counter, key: (UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32)))
     }
 
@@ -61,12 +69,72 @@ public struct TensorStream: Sendable, Hashable {
     }
 
     /// Writes the 32 values of group `group` to `out[0 ..< 32]` in element order.
+    ///
+    /// The same values, by the same operations, as `values(group:_:)`, arranged for the CPU: the
+    /// Philox words of two words of each block are put side by side in the 32-bit halves of one
+    /// 64-bit lane (words 0, 1 and 2, 3 for a uniform, which then are in element order; the radius
+    /// words 0, 2 and the angle words 1, 3 for a normal, whose products then interleave into element
+    /// order), so that no lane has to be moved across the vector before the transforms.
     @inlinable @inline(__always)
     public func store(group: UInt64, _ distribution: Distribution, to out: UnsafeMutablePointer<Float>) {
+        #if _endian(little)
+        let w = wideWords(group: group)
+        switch distribution {
+        case let .uniform(low, high):
+            let width = high - low
+            // Halves of (w0[0], w1[0], w0[1], w1[1], ...) and (w2[0], w3[0], ...): blocks 0-3, then 4-7.
+            let (words01Low, words01High) = WideLanes(interleavingLow: w.0, high: w.1).words
+            let (words23Low, words23High) = WideLanes(interleavingLow: w.2, high: w.3).words
+            TensorStream.storeInterleavingPairs(
+                StreamTransforms.uniformClosedOpen(words01Low) * width + low,
+                StreamTransforms.uniformClosedOpen(words23Low) * width + low,
+                StreamTransforms.uniformClosedOpen(words01High) * width + low,
+                StreamTransforms.uniformClosedOpen(words23High) * width + low, to: out)
+        case let .normal(mean, std):
+            // Halves of (w0[0], w2[0], w0[1], w2[1], ...) and (w1[0], w3[0], ...): blocks 0-3, then 4-7.
+            let (radiusLow, radiusHigh) = WideLanes(interleavingLow: w.0, high: w.2).words
+            let (angleLow, angleHigh) = WideLanes(interleavingLow: w.1, high: w.3).words
+            let rLow = StreamTransforms.boxMullerRadius(radiusLow)
+            let aLow = StreamTransforms.boxMullerAngle(angleLow)
+            let rHigh = StreamTransforms.boxMullerRadius(radiusHigh)
+            let aHigh = StreamTransforms.boxMullerAngle(angleHigh)
+            // Lanes 2b, 2b+1 of r·cos are elements 4b, 4b+2 of the block; of r·sin, 4b+1, 4b+3.
+            TensorStream.storeInterleavingWords(
+                (rLow * aLow.cos) * std + mean, (rLow * aLow.sin) * std + mean,
+                (rHigh * aHigh.cos) * std + mean, (rHigh * aHigh.sin) * std + mean, to: out)
+        }
+        #else
         let v = values(group: group, distribution)
         for lane in 0..<8 {
             UnsafeMutableRawPointer(out + 4 * lane).storeBytes(of: SIMD4<Float>(v.0[lane], v.1[lane], v.2[lane], v.3[lane]), as: SIMD4<Float>.self)
         }
+        #endif
+    }
+
+    // The two stores below are deliberately not inlined: inlined, their lane-by-lane shuffles made
+    // LLVM's SLP vectorizer scalarize the transforms feeding them (hundreds of `mulss` in objdump);
+    // behind a call the transforms stay in vector registers and each store is a few shuffles.
+
+    /// Writes `out[0 ..< 32]` from the 64-bit pairs of `a0`, `b0`, `a1`, `b1`: a0's pair k, then b0's pair k, ...
+    @usableFromInline @inline(never)
+    static func storeInterleavingPairs(_ a0: FloatLanes, _ b0: FloatLanes, _ a1: FloatLanes, _ b1: FloatLanes,
+                                       to out: UnsafeMutablePointer<Float>) {
+        let raw = UnsafeMutableRawPointer(out)
+        raw.storeBytes(of: FloatLanes(a0[0], a0[1], b0[0], b0[1], a0[2], a0[3], b0[2], b0[3]), toByteOffset: 0, as: FloatLanes.self)
+        raw.storeBytes(of: FloatLanes(a0[4], a0[5], b0[4], b0[5], a0[6], a0[7], b0[6], b0[7]), toByteOffset: 32, as: FloatLanes.self)
+        raw.storeBytes(of: FloatLanes(a1[0], a1[1], b1[0], b1[1], a1[2], a1[3], b1[2], b1[3]), toByteOffset: 64, as: FloatLanes.self)
+        raw.storeBytes(of: FloatLanes(a1[4], a1[5], b1[4], b1[5], a1[6], a1[7], b1[6], b1[7]), toByteOffset: 96, as: FloatLanes.self)
+    }
+
+    /// Writes `out[0 ..< 32]` from the words of `a0`, `b0`, `a1`, `b1`: a0's word k, then b0's word k, ...
+    @usableFromInline @inline(never)
+    static func storeInterleavingWords(_ a0: FloatLanes, _ b0: FloatLanes, _ a1: FloatLanes, _ b1: FloatLanes,
+                                       to out: UnsafeMutablePointer<Float>) {
+        let raw = UnsafeMutableRawPointer(out)
+        raw.storeBytes(of: FloatLanes(a0[0], b0[0], a0[1], b0[1], a0[2], b0[2], a0[3], b0[3]), toByteOffset: 0, as: FloatLanes.self)
+        raw.storeBytes(of: FloatLanes(a0[4], b0[4], a0[5], b0[5], a0[6], b0[6], a0[7], b0[7]), toByteOffset: 32, as: FloatLanes.self)
+        raw.storeBytes(of: FloatLanes(a1[0], b1[0], a1[1], b1[1], a1[2], b1[2], a1[3], b1[3]), toByteOffset: 64, as: FloatLanes.self)
+        raw.storeBytes(of: FloatLanes(a1[4], b1[4], a1[5], b1[5], a1[6], b1[6], a1[7], b1[7]), toByteOffset: 96, as: FloatLanes.self)
     }
 
     /// Element `index` alone, by random access (for checks; engines fill whole ranges).

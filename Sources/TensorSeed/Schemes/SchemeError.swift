@@ -1,0 +1,32 @@
+/// Why a scheme cannot initialize a tensor of a given shape.
+public enum SchemeError: Error, Equatable, CustomStringConvertible {
+    case tooFewDimensions(scheme: String, shape: [Int], needed: Int)
+    case unsupportedRank(scheme: String, shape: [Int], allowed: String)
+    case invalidShape([Int])
+    case invalidParameter(scheme: String, parameter: String, value: Double, requirement: String)
+    case unknownNonlinearity(String)
+    case axisOutOfRange(axis: Int, shape: [Int])
+    case zeroFan(scheme: String, shape: [Int])
+    case notDivisible(scheme: String, shape: [Int], groups: Int)
+
+    public var description: String {
+        switch self {
+        case let .tooFewDimensions(scheme, shape, needed):
+            return "\(scheme) needs a tensor with at least \(needed) dimensions to compute fans, got shape \(shape)"
+        case let .unsupportedRank(scheme, shape, allowed):
+            return "\(scheme) only supports \(allowed) tensors, got shape \(shape)"
+        case let .invalidShape(shape):
+            return "invalid shape \(shape): dimensions must be >= 0 and the element count must fit in 64 bits"
+        case let .invalidParameter(scheme, parameter, value, requirement):
+            return "\(scheme): \(parameter) = \(value) is invalid, it must be \(requirement)"
+        case let .unknownNonlinearity(name):
+            return "unknown nonlinearity '\(name)' (known: linear, conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d, sigmoid, tanh, relu, leaky_relu, selu)"
+        case let .axisOutOfRange(axis, shape):
+            return "axis \(axis) is out of range for shape \(shape)"
+        case let .zeroFan(scheme, shape):
+            return "\(scheme): the fan of shape \(shape) is 0, so the standard deviation would be infinite"
+        case let .notDivisible(scheme, shape, groups):
+            return "\(scheme): dimension 0 of shape \(shape) is not divisible by groups = \(groups)"
+        }
+    }
+}

@@ -1,0 +1,108 @@
+/// Turning a scheme and a shape into a `TensorRecipe`: fans, gains and variance scaling.
+extension InitScheme {
+    /// JAX's truncated-normal correction: the standard deviation of N(0, 1) truncated to [−2, 2]
+    /// (`jax.nn.initializers.variance_scaling`, constant .87962566103423978).
+    public static let jaxTruncatedNormalStddev = 0.87962566103423978
+
+    /// The recipe for a tensor of `shape`.
+    public func recipe(shape: [Int]) throws -> TensorRecipe {
+        guard shape.allSatisfy({ $0 >= 0 }), let count = TensorShape.elementCount(shape) else { throw SchemeError.invalidShape(shape) }
+        // Like torch ("Initializing zero-element tensors is a no-op"), an empty tensor needs no fans or parameters.
+        if count == 0 { return .constant(0) }
+        switch self {
+        case let .uniform(low, high):
+            try require(low.isFinite && high.isFinite && low < high, "low, high", low, "finite with low < high")
+            return .random(.uniform(low: Float(low), high: Float(high)))
+        case let .normal(mean, std):
+            try require(mean.isFinite, "mean", mean, "finite")
+            try require(std.isFinite && std >= 0, "std", std, "finite and >= 0")
+            return .random(.normal(mean: Float(mean), std: Float(std)))
+        case let .constant(value):
+            try require(!value.isNaN, "value", value, "a number")
+            return .constant(Float(value))
+        case .zeros: return .constant(0)
+        case .ones: return .constant(1)
+        case .eye:
+            guard shape.count == 2 else { throw SchemeError.unsupportedRank(scheme: name, shape: shape, allowed: "2-D") }
+            return .eye(rows: shape[0], columns: shape[1])
+        case let .dirac(groups):
+            guard (3...5).contains(shape.count) else { throw SchemeError.unsupportedRank(scheme: name, shape: shape, allowed: "3-, 4- or 5-D") }
+            try require(groups >= 1, "groups", Double(groups), ">= 1")
+            guard shape[0] % groups == 0 else { throw SchemeError.notDivisible(scheme: name, shape: shape, groups: groups) }
+            return .dirac(shape: shape, groups: groups)
+        case let .xavierUniform(gain):
+            let fans = try Fans.torch(shape: shape, scheme: name)
+            let std = gain * (2 / (fans.fanIn + fans.fanOut)).squareRoot()
+            return try symmetricUniform(bound: 3.0.squareRoot() * std, shape: shape)
+        case let .xavierNormal(gain):
+            let fans = try Fans.torch(shape: shape, scheme: name)
+            return try centredNormal(std: gain * (2 / (fans.fanIn + fans.fanOut)).squareRoot(), shape: shape)
+        case let .kaimingUniform(a, mode, nonlinearity):
+            let std = try kaimingStd(a: a, mode: mode, nonlinearity: nonlinearity, shape: shape)
+            return try symmetricUniform(bound: 3.0.squareRoot() * std, shape: shape)
+        case let .kaimingNormal(a, mode, nonlinearity):
+            return try centredNormal(std: kaimingStd(a: a, mode: mode, nonlinearity: nonlinearity, shape: shape), shape: shape)
+        case .lecunUniform:
+            return try InitScheme.varianceScaling(scale: 1, mode: .fanIn, distribution: .uniform).recipe(shape: shape)
+        case .lecunNormal:
+            return try InitScheme.varianceScaling(scale: 1, mode: .fanIn, distribution: .truncatedNormal).recipe(shape: shape)
+        case let .varianceScaling(scale, mode, distribution, inAxis, outAxis, batchAxis):
+            try require(scale.isFinite && scale > 0, "scale", scale, "finite and > 0")
+            let fan = try Fans.jax(shape: shape, inAxis: inAxis, outAxis: outAxis, batchAxis: batchAxis, scheme: name).value(mode)
+            guard fan > 0 else { throw SchemeError.zeroFan(scheme: name, shape: shape) }
+            let variance = scale / fan
+            switch distribution {
+            case .normal:
+                return .random(.normal(mean: 0, std: Float(variance.squareRoot())))
+            case .uniform:
+                let bound = Float((3 * variance).squareRoot())
+                return .random(.uniform(low: -bound, high: bound))
+            case .truncatedNormal:
+                throw SchemeError.invalidParameter(scheme: name, parameter: "distribution", value: .nan,
+                                                   requirement: "normal or uniform (truncated_normal is not implemented yet)")
+            }
+        }
+    }
+
+    private func kaimingStd(a: Double, mode: FanMode, nonlinearity: Nonlinearity, shape: [Int]) throws -> Double {
+        guard mode != .fanAvg else {
+            throw SchemeError.invalidParameter(scheme: name, parameter: "mode", value: .nan, requirement: "fan_in or fan_out")
+        }
+        let fan = try Fans.torch(shape: shape, scheme: name).value(mode)
+        guard fan > 0 else { throw SchemeError.zeroFan(scheme: name, shape: shape) }
+        // torch passes `a` to calculate_gain as leaky_relu's slope.
+        let effective: Nonlinearity
+        if case .leakyRelu = nonlinearity { effective = .leakyRelu(negativeSlope: a) } else { effective = nonlinearity }
+        return effective.gain / fan.squareRoot()
+    }
+
+    private func symmetricUniform(bound: Double, shape: [Int]) throws -> TensorRecipe {
+        guard bound.isFinite, bound > 0 else { throw SchemeError.zeroFan(scheme: name, shape: shape) }
+        let b = Float(bound)
+        return .random(.uniform(low: -b, high: b))
+    }
+
+    private func centredNormal(std: Double, shape: [Int]) throws -> TensorRecipe {
+        guard std.isFinite else { throw SchemeError.zeroFan(scheme: name, shape: shape) }
+        return .random(.normal(mean: 0, std: Float(std)))
+    }
+
+    private func require(_ condition: Bool, _ parameter: String, _ value: Double, _ requirement: String) throws {
+        guard condition else { throw SchemeError.invalidParameter(scheme: name, parameter: parameter, value: value, requirement: requirement) }
+    }
+}
+
+/// Shape arithmetic.
+public enum TensorShape {
+    /// The number of elements, or nil if it does not fit in 63 bits or a dimension is negative.
+    public static func elementCount(_ shape: [Int]) -> Int? {
+        var n = 1
+        for d in shape {
+            guard d >= 0 else { return nil }
+            let (p, overflow) = n.multipliedReportingOverflow(by: d)
+            if overflow { return nil }
+            n = p
+        }
+        return n
+    }
+}

@@ -198,6 +198,39 @@ inline void boxMullerAngle(uint8 w, float8 *cosOut, float8 *sinOut) {
 // TensorStream (TensorStream.swift)
 // ---------------------------------------------------------------------------------
 
+// ---------------------------------------------------------------------------------
+// ReducedPrecision (ReducedPrecision.swift): float32 -> float16 / bfloat16 bit patterns,
+// round to nearest even, integer operations only. Shift counts are taken modulo 32, as
+// Swift's masking shifts (&<<, &>>) take them.
+// ---------------------------------------------------------------------------------
+
+// ReducedPrecision.float16Bits: float16 patterns in the low 16 bits of each lane.
+inline uint8 float16Bits(float8 x) {
+    uint8 b = as_uint8(x);
+    uint8 sign = (b >> 16) & 0x8000u;
+    uint8 a = b & 0x7FFFFFFFu;
+    uint8 rebased = a - 0x38000000u;
+    uint8 normal = (rebased + 0x0FFFu + ((rebased >> 13) & 1u)) >> 13;
+    uint8 e = a >> 23;
+    uint8 m = (a & 0x007FFFFFu) | 0x00800000u;
+    uint8 shift = ((uint8)(126u) - e) & 31u;
+    uint8 subnormal = (m + ((((uint8)(1u)) << ((shift - 1u) & 31u)) - 1u) + ((m >> shift) & 1u)) >> shift;
+    uint8 h = normal;
+    h = select(h, subnormal, a < 0x38800000u);
+    h = select(h, (uint8)(0u), a < 0x33000000u);
+    h = select(h, (uint8)(0x7C00u), a >= 0x477FF000u);
+    h = select(h, 0x7E00u | ((a >> 13) & 0x03FFu), a > 0x7F800000u);
+    return sign | h;
+}
+
+// ReducedPrecision.bfloat16Bits: bfloat16 patterns in the low 16 bits of each lane.
+inline uint8 bfloat16Bits(float8 x) {
+    uint8 b = as_uint8(x);
+    uint8 rounded = (b + 0x7FFFu + ((b >> 16) & 1u)) >> 16;
+    uint8 quietNaN = (b >> 16) | 0x0040u;
+    return select(rounded, quietNaN, (b & 0x7FFFFFFFu) > 0x7F800000u);
+}
+
 // TensorStream.words(group:): Philox words of blocks 8 group ..< 8 group + 8.
 inline Block words(ulong group, uint seedLo, uint seedHi, uint streamLo, uint streamHi) {
     ulong firstBlock = group * 8;
@@ -234,10 +267,11 @@ inline void valuesNormal(Block w, float mean, float std, float8 *v0, float8 *v1,
 }
 
 // TensorStream.store(group:_:to:) restricted to the group's elements [begin, end):
-// element e of the group goes to out[e - begin]. A full group is four stores per lane.
-#define STORE_LANE(l, sl)                                                           \
+// element e of the group goes to out[e - begin]; lane l of v0 ... v3 holds elements 4l ... 4l + 3.
+// A full group is four stores per lane. type4 is float4 (float32) or ushort4 (16-bit patterns).
+#define STORE_LANE(type4, l, sl)                                                    \
     {                                                                               \
-        float4 lane = (float4)(v0.sl, v1.sl, v2.sl, v3.sl);                         \
+        type4 lane = (type4)(v0.sl, v1.sl, v2.sl, v3.sl);                           \
         if (full) {                                                                 \
             vstore4(lane, 0, out + 4 * l);                                          \
         } else {                                                                    \
@@ -247,18 +281,36 @@ inline void valuesNormal(Block w, float mean, float std, float8 *v0, float8 *v1,
             if (4 * l + 3 >= begin && 4 * l + 3 < end) out[4 * l + 3 - begin] = lane.s3; \
         }                                                                           \
     }
+#define STORE_GROUP(type4)                                                          \
+    bool full = begin == 0 && end == 32;                                            \
+    STORE_LANE(type4, 0, s0) STORE_LANE(type4, 1, s1) STORE_LANE(type4, 2, s2) STORE_LANE(type4, 3, s3) \
+    STORE_LANE(type4, 4, s4) STORE_LANE(type4, 5, s5) STORE_LANE(type4, 6, s6) STORE_LANE(type4, 7, s7)
 
 inline void store(float8 v0, float8 v1, float8 v2, float8 v3, __global float *out, int begin, int end) {
-    bool full = begin == 0 && end == 32;
-    STORE_LANE(0, s0) STORE_LANE(1, s1) STORE_LANE(2, s2) STORE_LANE(3, s3)
-    STORE_LANE(4, s4) STORE_LANE(5, s5) STORE_LANE(6, s6) STORE_LANE(7, s7)
+    STORE_GROUP(float4)
 }
 
-// CPUEngine.fillRange on the device: out[i] = element firstOffset + i of the stream counted
-// from group firstGroup, for i in [0, count); firstOffset < 32. Work-item k makes groups
-// k, k + global size, ... of the range (a grid-stride loop), so any global size is correct.
+// `store` for 16-bit storage (StorageType.store): each value converted by float16Bits, or by
+// bfloat16Bits when bfloat != 0, then the same element order.
+inline void store16(float8 f0, float8 f1, float8 f2, float8 f3, __global ushort *out, int begin, int end, uint bfloat) {
+    ushort8 v0 = convert_ushort8(bfloat ? bfloat16Bits(f0) : float16Bits(f0));
+    ushort8 v1 = convert_ushort8(bfloat ? bfloat16Bits(f1) : float16Bits(f1));
+    ushort8 v2 = convert_ushort8(bfloat ? bfloat16Bits(f2) : float16Bits(f2));
+    ushort8 v3 = convert_ushort8(bfloat ? bfloat16Bits(f3) : float16Bits(f3));
+    STORE_GROUP(ushort4)
+}
+
+// StorageType codes of the `storage` kernel argument.
+#define storageFloat32 0u
+#define storageFloat16 1u
+#define storageBFloat16 2u
+
+// CPUEngine.fillRange (and StorageType.store) on the device: element i of the range, i in
+// [0, count), is element firstOffset + i of the stream counted from group firstGroup
+// (firstOffset < 32), written to out as float32, float16 or bfloat16 (`storage`).
+// Work-item k makes groups k, k + global size, ... (a grid-stride loop), so any global size is correct.
 inline void fill(uint seedLo, uint seedHi, uint streamLo, uint streamHi, ulong firstGroup,
-                 float2 parameters, __global float *out, uint firstOffset, ulong count, bool normal) {
+                 float2 parameters, __global uchar *out, uint firstOffset, ulong count, bool normal, uint storage) {
     ulong end = (ulong)firstOffset + count;          // in elements from the start of firstGroup
     ulong groupCount = (end + 31) / 32;
     for (ulong g = get_global_id(0); g < groupCount; g += get_global_size(0)) {
@@ -272,18 +324,23 @@ inline void fill(uint seedLo, uint seedHi, uint streamLo, uint streamHi, ulong f
         ulong groupStart = g * 32;                   // same origin as end
         int begin = g == 0 ? (int)firstOffset : 0;
         int stop = groupStart + 32 <= end ? 32 : (int)(end - groupStart);
-        store(v0, v1, v2, v3, out + (groupStart + (ulong)begin - (ulong)firstOffset), begin, stop);
+        ulong position = groupStart + (ulong)begin - (ulong)firstOffset;   // index in out
+        if (storage == storageFloat32) {
+            store(v0, v1, v2, v3, (__global float *)out + position, begin, stop);
+        } else {
+            store16(v0, v1, v2, v3, (__global ushort *)out + position, begin, stop, storage == storageBFloat16);
+        }
     }
 }
 
 // Uniform elements: parameters = (low, high). See fill.
 __kernel void fill_uniform(uint seedLo, uint seedHi, uint streamLo, uint streamHi, ulong firstGroup,
-                           float2 parameters, __global float *out, uint firstOffset, ulong count) {
-    fill(seedLo, seedHi, streamLo, streamHi, firstGroup, parameters, out, firstOffset, count, false);
+                           float2 parameters, __global uchar *out, uint firstOffset, ulong count, uint storage) {
+    fill(seedLo, seedHi, streamLo, streamHi, firstGroup, parameters, out, firstOffset, count, false, storage);
 }
 
 // Normal elements: parameters = (mean, std). See fill.
 __kernel void fill_normal(uint seedLo, uint seedHi, uint streamLo, uint streamHi, ulong firstGroup,
-                          float2 parameters, __global float *out, uint firstOffset, ulong count) {
-    fill(seedLo, seedHi, streamLo, streamHi, firstGroup, parameters, out, firstOffset, count, true);
+                          float2 parameters, __global uchar *out, uint firstOffset, ulong count, uint storage) {
+    fill(seedLo, seedHi, streamLo, streamHi, firstGroup, parameters, out, firstOffset, count, true, storage);
 }

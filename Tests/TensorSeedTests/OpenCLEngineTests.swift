@@ -89,10 +89,10 @@ final class OpenCLEngineTests: XCTestCase {
     private func multiplyAddSource(pragma: String, body: String) -> String {
         """
         \(pragma)
-        __kernel void fill_uniform(uint s0, uint s1, uint t0, uint t1, ulong g, float2 p, __global float *out, uint o, ulong n) {
+        __kernel void fill_uniform(uint s0, uint s1, uint t0, uint t1, ulong g, float2 p, __global float *out, uint o, ulong n, uint storage) {
             if (get_global_id(0) == 0) { float a = p.x, b = p.y; out[0] = \(body); }
         }
-        __kernel void fill_normal(uint s0, uint s1, uint t0, uint t1, ulong g, float2 p, __global float *out, uint o, ulong n) {}
+        __kernel void fill_normal(uint s0, uint s1, uint t0, uint t1, ulong g, float2 p, __global float *out, uint o, ulong n, uint storage) {}
         """
     }
 
@@ -227,5 +227,40 @@ final class OpenCLEngineTests: XCTestCase {
         let first = try XCTUnwrap(devices.first)
         let named = try EngineChoice.opencl(platform: first.platformIndex, device: first.deviceIndex).select()
         XCTAssertEqual((named.engine as? OpenCLEngine)?.device, first)
+    }
+
+    // MARK: storage types
+
+    /// Elements of a range stored as `type` by `engine`, as raw bytes.
+    private func storedBytes(_ engine: any TensorEngine, _ type: StorageType, _ stream: TensorStream, _ offset: UInt64,
+                             _ count: Int, _ distribution: Distribution) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0xAB, count: count * type.byteSize)
+        try bytes.withUnsafeMutableBytes { try engine.fill($0, as: type, stream: stream, offset: offset, distribution: distribution) }
+        return bytes
+    }
+
+    func testReducedPrecisionOnTheDeviceMatchesCPU() throws {
+        let engine = try engine()
+        var rng = SystemRandomNumberGenerator()
+        for type in [StorageType.float16, .bfloat16, .float64, .float32] {
+            for distribution in OpenCLEngineTests.distributions {
+                for count in [1, 3, 33, 1023, 50_021] {
+                    let stream = TensorStream(seed: UInt64.random(in: 0 ... .max, using: &rng), name: "h\(count)")
+                    let offset = UInt64.random(in: 0 ... 1 << 40, using: &rng)
+                    let device = try storedBytes(engine, type, stream, offset, count, distribution)
+                    let cpu = try storedBytes(CPUEngine(), type, stream, offset, count, distribution)
+                    XCTAssertEqual(device, cpu, "\(type) \(distribution) seed \(stream.seed) offset \(offset) count \(count)")
+                }
+            }
+        }
+    }
+
+    func testReducedPrecisionAcrossSeveralChunks() throws {
+        let engine = try OpenCLEngine(device: try device(), maxChunkElements: 4096)
+        let stream = TensorStream(seed: 11, name: "chunks16")
+        for type in [StorageType.float16, .bfloat16] {
+            XCTAssertEqual(try storedBytes(engine, type, stream, 77, 20_001, .standardNormal),
+                           try storedBytes(CPUEngine(), type, stream, 77, 20_001, .standardNormal), "\(type)")
+        }
     }
 }

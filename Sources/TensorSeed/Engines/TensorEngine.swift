@@ -9,6 +9,18 @@ public protocol TensorEngine: Sendable {
     /// Writes elements `offset ..< offset + buffer.count` of `stream` in `distribution` to `buffer`.
     func fill(_ buffer: UnsafeMutableBufferPointer<Float>, stream: TensorStream, offset: UInt64,
               distribution: Distribution) throws
+
+    /// Writes elements `offset ..< offset + destination.count / type.byteSize` of `stream`, stored as `type`
+    /// (little-endian), to `destination`. The default generates float32 and converts on the host (`fillStaged`).
+    func fill(_ destination: UnsafeMutableRawBufferPointer, as type: StorageType, stream: TensorStream, offset: UInt64,
+              distribution: Distribution) throws
+}
+
+extension TensorEngine {
+    public func fill(_ destination: UnsafeMutableRawBufferPointer, as type: StorageType, stream: TensorStream, offset: UInt64,
+                     distribution: Distribution) throws {
+        try fillStaged(destination, as: type, stream: stream, offset: offset, distribution: distribution)
+    }
 }
 
 extension TensorEngine {

@@ -88,18 +88,36 @@ public final class OpenCLEngine: TensorEngine, @unchecked Sendable {
 
     public func fill(_ buffer: UnsafeMutableBufferPointer<Float>, stream: TensorStream, offset: UInt64,
                      distribution: Distribution) throws {
-        let count = buffer.count
-        guard count > 0, let base = buffer.baseAddress else { return }
+        guard let base = buffer.baseAddress else { return }
+        try fill(UnsafeMutableRawPointer(base), count: buffer.count, as: .float32, stream: stream, offset: offset,
+                 distribution: distribution)
+    }
+
+    /// float16 and bfloat16 are converted on the device (the kernels' `float16Bits` / `bfloat16Bits`);
+    /// float64 is the float32 value widened exactly on the host.
+    public func fill(_ destination: UnsafeMutableRawBufferPointer, as type: StorageType, stream: TensorStream,
+                     offset: UInt64, distribution: Distribution) throws {
+        guard let base = destination.baseAddress else { return }
+        if type == .float64 {
+            return try fillStaged(destination, as: type, stream: stream, offset: offset, distribution: distribution)
+        }
+        try fill(base, count: destination.count / type.byteSize, as: type, stream: stream, offset: offset,
+                 distribution: distribution)
+    }
+
+    private func fill(_ base: UnsafeMutableRawPointer, count: Int, as type: StorageType, stream: TensorStream,
+                      offset: UInt64, distribution: Distribution) throws {
+        guard count > 0 else { return }
         guard UInt64(count - 1) <= UInt64.max - offset else {
             throw EngineError.rangeOverflow(offset: offset, count: count)
         }
         try state.withLock { state in
-            let allocationLimit = Int(min(UInt64(Int.max), device.maxAllocationBytes / 4)) / 32 * 32
+            let allocationLimit = Int(min(UInt64(Int.max), device.maxAllocationBytes / UInt64(type.byteSize))) / 32 * 32
             var chunk = max(32, min(state.maxChunkElements, allocationLimit))
             var done = 0
             while done < count {
                 do {
-                    try run(&state, base: base, count: count, from: done, chunk: chunk, stream: stream,
+                    try run(&state, base: base, type: type, count: count, from: done, chunk: chunk, stream: stream,
                             offset: offset, distribution: distribution, verifiedUpTo: &done)
                 } catch let OpenCLError.call(_, code) where OpenCLError.isAllocationFailure(code)
                     && chunk > OpenCLEngine.minimumChunkElements {
@@ -113,20 +131,20 @@ public final class OpenCLEngine: TensorEngine, @unchecked Sendable {
 
     /// Generates elements `start ..< count` of the request in chunks of `chunk`, two in flight.
     /// `verifiedUpTo` advances as chunks complete (in order), so a retry can resume there.
-    private func run(_ state: inout State, base: UnsafeMutablePointer<Float>, count: Int, from start: Int, chunk: Int,
+    private func run(_ state: inout State, base: UnsafeMutableRawPointer, type: StorageType, count: Int, from start: Int, chunk: Int,
                      stream: TensorStream, offset: UInt64, distribution: Distribution, verifiedUpTo: inout Int) throws {
         let chunkCount = (count - start + chunk - 1) / chunk
         let bufferElements = min(chunk, count - start)
-        for s in state.slots.indices where (state.slots[s].buffer?.bytes ?? 0) < bufferElements * 4 {
+        for s in state.slots.indices where (state.slots[s].buffer?.bytes ?? 0) < bufferElements * type.byteSize {
             state.slots[s].buffer = nil
-            state.slots[s].buffer = try CLBuffer(context: context, bytes: bufferElements * 4)
+            state.slots[s].buffer = try CLBuffer(context: context, bytes: bufferElements * type.byteSize)
         }
         var inFlight: [Range<Int>?] = [nil, nil]
         func complete(_ state: inout State, _ slot: Int) throws {
             guard let range = inFlight[slot] else { return }
             inFlight[slot] = nil
             try state.slots[slot].queue.finish()
-            try verify(state, base: base, range: range, stream: stream, offset: offset, distribution: distribution)
+            try verify(state, base: base, type: type, range: range, stream: stream, offset: offset, distribution: distribution)
             verifiedUpTo = range.upperBound
         }
         do {
@@ -134,7 +152,7 @@ public final class OpenCLEngine: TensorEngine, @unchecked Sendable {
                 let slot = k % 2
                 try complete(&state, slot)
                 let range = (start + k * chunk) ..< min(count, start + (k + 1) * chunk)
-                try enqueue(state, slot: slot, base: base, range: range, stream: stream, offset: offset,
+                try enqueue(state, slot: slot, base: base, type: type, range: range, stream: stream, offset: offset,
                             distribution: distribution)
                 inFlight[slot] = range
             }
@@ -150,7 +168,7 @@ public final class OpenCLEngine: TensorEngine, @unchecked Sendable {
     }
 
     /// Queues the kernel for `range` of the request and the read of its result into the caller's buffer.
-    private func enqueue(_ state: State, slot: Int, base: UnsafeMutablePointer<Float>, range: Range<Int>,
+    private func enqueue(_ state: State, slot: Int, base: UnsafeMutableRawPointer, type: StorageType, range: Range<Int>,
                          stream: TensorStream, offset: UInt64, distribution: Distribution) throws {
         guard let buffer = state.slots[slot].buffer else { return }
         let queue = state.slots[slot].queue
@@ -171,20 +189,33 @@ public final class OpenCLEngine: TensorEngine, @unchecked Sendable {
         try kernel.setArgument(6, buffer)
         try kernel.setArgument(7, firstOffset)
         try kernel.setArgument(8, UInt64(range.count))
+        try kernel.setArgument(9, OpenCLEngine.storageCode(type))
         let groups = (Int(firstOffset) + range.count + 31) / 32
         var globalSize = min(groups, max(1, device.computeUnits) * 2048)
         try OpenCLError.check(clEnqueueNDRangeKernel(queue.raw, kernel.raw, 1, nil, &globalSize, nil, 0, nil, nil),
                               "clEnqueueNDRangeKernel(\(kernel.name))")
-        try OpenCLError.check(clEnqueueReadBuffer(queue.raw, buffer.raw, cl_bool(CL_FALSE), 0, range.count * 4,
-                                                  base + range.lowerBound, 0, nil, nil), "clEnqueueReadBuffer")
+        try OpenCLError.check(clEnqueueReadBuffer(queue.raw, buffer.raw, cl_bool(CL_FALSE), 0, range.count * type.byteSize,
+                                                  base + range.lowerBound * type.byteSize, 0, nil, nil), "clEnqueueReadBuffer")
         try queue.flush()
     }
 
-    /// The self-check of one completed chunk (and the test hook before it).
-    private func verify(_ state: State, base: UnsafeMutablePointer<Float>, range: Range<Int>, stream: TensorStream,
+    /// The kernels' `storage` argument (kernels/tensorseed.cl: storageFloat32, storageFloat16, storageBFloat16).
+    static func storageCode(_ type: StorageType) -> UInt32 {
+        switch type {
+        case .float32: return 0
+        case .float16: return 1
+        case .bfloat16: return 2
+        case .float64: preconditionFailure("float64 is widened on the host")
+        }
+    }
+
+    /// The self-check of one completed chunk (and the test hook before it, for float32).
+    private func verify(_ state: State, base: UnsafeMutableRawPointer, type: StorageType, range: Range<Int>, stream: TensorStream,
                         offset: UInt64, distribution: Distribution) throws {
-        let values = UnsafeMutableBufferPointer(start: base + range.lowerBound, count: range.count)
-        state.afterChunkRead?(values)
+        if type == .float32 {
+            let values = UnsafeMutableBufferPointer(start: (base + range.lowerBound * 4).assumingMemoryBound(to: Float.self), count: range.count)
+            state.afterChunkRead?(values)
+        }
         guard state.selfCheck else { return }
         var positions = [0, range.count - 1]
         var random = SystemRandomNumberGenerator()
@@ -193,8 +224,18 @@ public final class OpenCLEngine: TensorEngine, @unchecked Sendable {
         }
         for position in positions {
             let index = offset + UInt64(range.lowerBound + position)
-            let expected = stream.element(index, distribution).bitPattern
-            let actual = values[position].bitPattern
+            let value = stream.element(index, distribution)
+            let expected: UInt32, actual: UInt32
+            let address = base + (range.lowerBound + position) * type.byteSize
+            switch type {
+            case .float16, .bfloat16:
+                let lanes = FloatLanes(repeating: value)
+                expected = (type == .float16 ? ReducedPrecision.float16Bits(lanes) : ReducedPrecision.bfloat16Bits(lanes))[0]
+                actual = UInt32(UInt16(littleEndian: address.loadUnaligned(as: UInt16.self)))
+            default:
+                expected = value.bitPattern
+                actual = address.loadUnaligned(as: UInt32.self)
+            }
             if expected != actual {
                 throw OpenCLError.selfCheckFailed(device: device.description, seed: stream.seed, streamID: stream.streamID,
                                                   index: index, expected: expected, actual: actual)

@@ -8,4 +8,4 @@ TENSORSEED_NEED_NUMPY=1 source scripts/ensure-deps.sh
 flags=(-c release -Xswiftc -enable-testing)
 swift build "${flags[@]}" --build-tests
 python3 Tests/reference/check_cli.py .build/release/tensorseed
-swift test "${flags[@]}" --skip-build
+swift test "${flags[@]}" --skip-build --disable-swift-testing

@@ -1,0 +1,120 @@
+/// The front door of the library: fill a named tensor of a given shape by an initialization
+/// scheme, stored as any `StorageType`, on the engine of your choice.
+///
+/// ```swift
+/// let generator = try TensorGenerator(seed: 42)
+/// var buffer = [UInt8]()
+/// try generator.fill(&buffer, tensor: "layer1.weight", shape: [256, 784],
+///                    scheme: .kaimingNormal(mode: .fanIn, nonlinearity: .relu), dtype: .bfloat16, on: .auto)
+/// ```
+///
+/// Element i of tensor `name` is the same bits whatever engine, dtype conversion path, chunking
+/// or range is used: random recipes come from `TensorStream(seed:name:)`; structured ones (constant,
+/// eye, dirac) are computed directly.
+public final class TensorGenerator: @unchecked Sendable {
+    /// The seed of every tensor this generator makes.
+    public let seed: UInt64
+    private var engines: [EngineChoice: EngineChoice.Selection] = [:]
+    private let threads: Int?
+    private let selfCheck: Bool
+
+    /// A generator for `seed`; `threads` sizes the CPU engine, `selfCheck` applies to OpenCL engines.
+    public init(seed: UInt64, threads: Int? = nil, selfCheck: Bool = true) {
+        self.seed = seed
+        self.threads = threads
+        self.selfCheck = selfCheck
+    }
+
+    /// The engine for a choice (made once, then reused) and why it was picked.
+    public func engine(_ choice: EngineChoice) throws -> EngineChoice.Selection {
+        if let selection = engines[choice] { return selection }
+        let selection = try choice.select(threads: threads, selfCheck: selfCheck)
+        engines[choice] = selection
+        return selection
+    }
+
+    /// Fills `buffer` (resized to the tensor's byte size) with tensor `tensor` of `shape`, initialized by
+    /// `scheme` and stored as `dtype`, little-endian. Returns the resolved recipe (for metadata).
+    @discardableResult
+    public func fill(_ buffer: inout [UInt8], tensor: String, shape: [Int], scheme: InitScheme,
+                     dtype: StorageType = .float32, on choice: EngineChoice = .auto) throws -> TensorRecipe {
+        let recipe = try scheme.recipe(shape: shape)
+        let count = TensorShape.elementCount(shape)!
+        if buffer.count != count * dtype.byteSize { buffer = [UInt8](repeating: 0, count: count * dtype.byteSize) }
+        try buffer.withUnsafeMutableBytes { bytes in
+            try fill(bytes, tensor: tensor, recipe: recipe, shape: shape, offset: 0, dtype: dtype, on: choice)
+        }
+        return recipe
+    }
+
+    /// Fills `buffer` with float32 values of the tensor (resized to its element count).
+    @discardableResult
+    public func fill(_ buffer: inout [Float], tensor: String, shape: [Int], scheme: InitScheme,
+                     on choice: EngineChoice = .auto) throws -> TensorRecipe {
+        let recipe = try scheme.recipe(shape: shape)
+        let count = TensorShape.elementCount(shape)!
+        if buffer.count != count { buffer = [Float](repeating: 0, count: count) }
+        try buffer.withUnsafeMutableBytes { bytes in
+            try fill(bytes, tensor: tensor, recipe: recipe, shape: shape, offset: 0, dtype: .float32, on: choice)
+        }
+        return recipe
+    }
+
+    /// Fills `destination` with elements `offset ..< offset + destination.count / dtype.byteSize` of the
+    /// tensor `tensor` of `shape` made by `recipe`: any slice, for streaming and sharding.
+    public func fill(_ destination: UnsafeMutableRawBufferPointer, tensor: String, recipe: TensorRecipe, shape: [Int],
+                     offset: UInt64, dtype: StorageType, on choice: EngineChoice = .auto) throws {
+        let count = destination.count / dtype.byteSize
+        guard count > 0 else { return }
+        switch recipe {
+        case let .random(distribution):
+            let engine = try engine(choice).engine
+            try engine.fill(destination, as: dtype, stream: TensorStream(seed: seed, name: tensor), offset: offset,
+                            distribution: distribution)
+        case let .constant(value):
+            StructuredFill.fill(destination, as: dtype, offset: offset) { _ in value }
+        case let .eye(_, columns):
+            StructuredFill.fill(destination, as: dtype, offset: offset) { i in i / UInt64(columns) == i % UInt64(columns) ? 1 : 0 }
+        case let .dirac(shape, groups):
+            let ones = StructuredFill.diracOnes(shape: shape, groups: groups)
+            StructuredFill.fill(destination, as: dtype, offset: offset) { ones.contains($0) ? 1 : 0 }
+        }
+    }
+}
+
+/// Fills of recipes that need no random numbers.
+enum StructuredFill {
+    /// Writes value(i) for i in offset ..< offset + count, converted to `type`, through a float32 staging chunk.
+    static func fill(_ destination: UnsafeMutableRawBufferPointer, as type: StorageType, offset: UInt64,
+                     value: (UInt64) -> Float) {
+        let count = destination.count / type.byteSize
+        guard count > 0, let base = destination.baseAddress else { return }
+        let chunk = min(count, 1 << 16)
+        let staging = UnsafeMutableBufferPointer<Float>.allocate(capacity: chunk)
+        defer { staging.deallocate() }
+        var done = 0
+        while done < count {
+            let n = min(chunk, count - done)
+            for i in 0..<n { staging[i] = value(offset + UInt64(done + i)) }
+            type.store(UnsafeBufferPointer(rebasing: staging[0..<n]), to: base + done * type.byteSize)
+            done += n
+        }
+    }
+
+    /// The flat indices that torch's `dirac_(groups)` sets to one: [g·(out/groups) + d, d, centre…]
+    /// for g < groups and d < min(out/groups, in); the centre of each spatial dimension k is k / 2.
+    static func diracOnes(shape: [Int], groups: Int) -> Set<UInt64> {
+        let outPerGroup = shape[0] / groups
+        let minDim = min(outPerGroup, shape[1])
+        var strides = [Int](repeating: 1, count: shape.count)
+        for k in stride(from: shape.count - 2, through: 0, by: -1) { strides[k] = strides[k + 1] * shape[k + 1] }
+        let centre = shape.indices.dropFirst(2).reduce(0) { $0 + (shape[$1] / 2) * strides[$1] }
+        var ones = Set<UInt64>()
+        for g in 0..<groups {
+            for d in 0..<minDim {
+                ones.insert(UInt64((g * outPerGroup + d) * strides[0] + d * strides[1] + centre))
+            }
+        }
+        return ones
+    }
+}

@@ -1,0 +1,67 @@
+import XCTest
+import TensorSeed
+
+/// The public API as README.md shows it (compiled without @testable, like a user's code).
+final class TensorGeneratorTests: XCTestCase {
+    func testReadmeExample() throws {
+        // README.md, "From Swift".
+        let generator = TensorGenerator(seed: 42)
+        var buffer = [UInt8]()
+        try generator.fill(&buffer, tensor: "layer1.weight", shape: [256, 784],
+                           scheme: .kaimingNormal(mode: .fanIn, nonlinearity: .relu), dtype: .bfloat16, on: .auto)
+        XCTAssertEqual(buffer.count, 256 * 784 * 2)
+
+        // The bfloat16 values are the float32 stream's values, rounded; their spread is kaiming's √(2/784).
+        var weights = [Float]()
+        try generator.fill(&weights, tensor: "layer1.weight", shape: [256, 784],
+                           scheme: .kaimingNormal(mode: .fanIn, nonlinearity: .relu), on: .cpu)
+        let std = (weights.reduce(0) { $0 + Double($1) * Double($1) } / Double(weights.count)).squareRoot()
+        XCTAssertEqual(std, (2.0 / 784).squareRoot(), accuracy: 0.002)
+        let first = buffer.withUnsafeBytes { $0.loadUnaligned(as: UInt16.self) }
+        XCTAssertEqual(first, UInt16(ReducedPrecision.bfloat16Bits(FloatLanes(repeating: weights[0]))[0]))
+    }
+
+    func testEveryEngineGivesTheSameBitsForEveryScheme() throws {
+        let generator = TensorGenerator(seed: 7)
+        let schemes: [InitScheme] = [
+            .uniform(low: -0.1, high: 0.3), .normal(mean: 1, std: 0.5), .constant(0.25), .zeros, .ones,
+            .xavierUniform(gain: 1.5), .xavierNormal(), .kaimingUniform(a: 5.0.squareRoot()), .kaimingNormal(mode: .fanOut),
+            .lecunUniform, .varianceScaling(scale: 2, mode: .fanAvg, distribution: .normal),
+        ]
+        let choices: [EngineChoice] = [.cpu, .opencl(platform: 0, device: 0)]
+        for scheme in schemes {
+            for dtype in StorageType.allCases {
+                var results = [[UInt8]]()
+                var skipped = 0
+                for choice in choices {
+                    var buffer = [UInt8]()
+                    do {
+                        try generator.fill(&buffer, tensor: "w.\(scheme.name)", shape: [33, 7, 3], scheme: scheme, dtype: dtype, on: choice)
+                    } catch where choice != .cpu && "\(error)".contains("no OpenCL") {
+                        skipped += 1   // no OpenCL platform on this machine
+                        continue
+                    }
+                    results.append(buffer)
+                }
+                XCTAssertEqual(results.count + skipped, choices.count)
+                XCTAssertEqual(Set(results).count, 1, "\(scheme) \(dtype)")
+            }
+        }
+    }
+
+    func testStructuredSchemes() throws {
+        let generator = TensorGenerator(seed: 1)
+        var eye = [Float]()
+        try generator.fill(&eye, tensor: "eye", shape: [3, 4], scheme: .eye)
+        XCTAssertEqual(eye, [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0])
+        // torch.nn.init.dirac_(torch.empty(4, 2, 3), groups=2): ones at [0,0,1], [1,1,1], [2,0,1], [3,1,1].
+        var dirac = [Float]()
+        try generator.fill(&dirac, tensor: "dirac", shape: [4, 2, 3], scheme: .dirac(groups: 2))
+        let ones = dirac.indices.filter { dirac[$0] == 1 }
+        XCTAssertEqual(ones, [0 * 6 + 0 * 3 + 1, 1 * 6 + 1 * 3 + 1, 2 * 6 + 0 * 3 + 1, 3 * 6 + 1 * 3 + 1])
+        XCTAssertEqual(dirac.filter { $0 != 0 }.count, 4)
+        var constant = [UInt8]()
+        try generator.fill(&constant, tensor: "c", shape: [5], scheme: .constant(1.5), dtype: .float16)
+        XCTAssertEqual(constant, [0x00, 0x3E, 0x00, 0x3E, 0x00, 0x3E, 0x00, 0x3E, 0x00, 0x3E])
+    }
+}

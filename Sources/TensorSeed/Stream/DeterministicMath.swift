@@ -30,15 +30,22 @@ public enum DeterministicMath {
     /// u = 2^e · m with m in [√½, √2); ln u = e·ln2Hi + (e·ln2Lo + (f + f²·Q(f))), f = m − 1 (exact).
     @inlinable @inline(__always)
     public static func deterministicLog(_ u: FloatLanes) -> FloatLanes {
+        deterministicLog(FloatLanes16(lowHalf: u, highHalf: u)).lowHalf
+    }
+
+    /// `deterministicLog` of sixteen lanes (the implementation; see `FloatLanes16`).
+    @inlinable @inline(__always)
+    public static func deterministicLog(_ u: FloatLanes16) -> FloatLanes16 {
         let bits = u.bitPatterns
         let mantissa = bits & 0x007F_FFFF
-        let aboveSqrt2 = WordLanes(mask: mantissa .> WordLanes(repeating: sqrt2MantissaBits))
-        let scaledBits = mantissa | WordLanes.select(aboveSqrt2, WordLanes(repeating: 0x3F00_0000), WordLanes(repeating: 0x3F80_0000))
-        let biasedExponent = IntLanes(bitPatterns: bits &>> 23) &- 127
+        // Both sides are below 2^23, so the signed compare (one pcmpgtd) is the unsigned one.
+        let aboveSqrt2 = WordLanes16(mask: IntLanes16(bitPatterns: mantissa) .> IntLanes16(repeating: Int32(sqrt2MantissaBits)))
+        let scaledBits = mantissa | WordLanes16.select(aboveSqrt2, WordLanes16(repeating: 0x3F00_0000), WordLanes16(repeating: 0x3F80_0000))
+        let biasedExponent = IntLanes16(bitPatterns: bits &>> 23) &- 127
         // biasedExponent + 1 where aboveSqrt2: subtracting the all-ones mask (−1) adds one.
-        let exponent = biasedExponent &- IntLanes(bitPatterns: aboveSqrt2)
-        let f = FloatLanes(bitPatterns: scaledBits) - 1
-        var q = FloatLanes(repeating: logQ.9)
+        let exponent = biasedExponent &- IntLanes16(bitPatterns: aboveSqrt2)
+        let f = FloatLanes16(bitPatterns: scaledBits) - 1
+        var q = FloatLanes16(repeating: logQ.9)
         q = q * f + logQ.8
         q = q * f + logQ.7
         q = q * f + logQ.6
@@ -49,7 +56,7 @@ public enum DeterministicMath {
         q = q * f + logQ.1
         q = q * f + logQ.0
         let log1pF = f + (f * f) * q
-        let e = FloatLanes(converting: exponent)
+        let e = FloatLanes16(converting: exponent)
         return e * ln2Hi + (e * ln2Lo + log1pF)
     }
 
@@ -64,13 +71,19 @@ public enum DeterministicMath {
     /// then r = s·y and one correction r ← r + (y/2)·(s − r·r).
     @inlinable @inline(__always)
     public static func deterministicSqrt(_ s: FloatLanes) -> FloatLanes {
-        var y = FloatLanes(bitPatterns: WordLanes(repeating: rsqrtMagic) &- (s.bitPatterns &>> 1))
+        deterministicSqrt(FloatLanes16(lowHalf: s, highHalf: s)).lowHalf
+    }
+
+    /// `deterministicSqrt` of sixteen lanes (the implementation; see `FloatLanes16`).
+    @inlinable @inline(__always)
+    public static func deterministicSqrt(_ s: FloatLanes16) -> FloatLanes16 {
+        var y = FloatLanes16(bitPatterns: WordLanes16(repeating: rsqrtMagic) &- (s.bitPatterns &>> 1))
         let h = s * 0.5
         y = y * (1.5 - (h * y) * y)
         y = y * (1.5 - (h * y) * y)
         var r = s * y
         r = r + (y * 0.5) * (s - r * r)
-        return FloatLanes(bitPatterns: r.bitPatterns & ~WordLanes(mask: s .== FloatLanes(repeating: 0)))
+        return FloatLanes16(bitPatterns: r.bitPatterns & ~WordLanes16(mask: s .== FloatLanes16(repeating: 0)))
     }
 
     // MARK: sin and cos of an eighth turn
@@ -87,14 +100,21 @@ public enum DeterministicMath {
     /// sin(π/4·t) and cos(π/4·t) for t in [0, 1] with at most 21 significant bits.
     @inlinable @inline(__always)
     public static func sinCosEighthTurn(_ t: FloatLanes) -> (sin: FloatLanes, cos: FloatLanes) {
+        let v = sinCosEighthTurn(FloatLanes16(lowHalf: t, highHalf: t))
+        return (v.sin.lowHalf, v.cos.lowHalf)
+    }
+
+    /// `sinCosEighthTurn` of sixteen lanes (the implementation; see `FloatLanes16`).
+    @inlinable @inline(__always)
+    public static func sinCosEighthTurn(_ t: FloatLanes16) -> (sin: FloatLanes16, cos: FloatLanes16) {
         let z = t * t
-        var s = FloatLanes(repeating: sinS.3)
+        var s = FloatLanes16(repeating: sinS.3)
         s = s * z + sinS.2
         s = s * z + sinS.1
         s = s * z + sinS.0
         let sinRest = quarterPiLo + z * s
         let sin = t * quarterPiHi + t * sinRest
-        var c = FloatLanes(repeating: cosC.4)
+        var c = FloatLanes16(repeating: cosC.4)
         c = c * z + cosC.3
         c = c * z + cosC.2
         c = c * z + cosC.1

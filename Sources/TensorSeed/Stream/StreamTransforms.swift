@@ -20,15 +20,30 @@ public enum StreamTransforms {
     /// w + 1 wraps to 0 only for w = 2^32 − 1, whose exact value 2^32 gives u = 1.
     @inlinable @inline(__always)
     public static func uniformOpenClosed(_ w: WordLanes) -> FloatLanes {
+        uniformOpenClosed(WordLanes16(lowHalf: w, highHalf: w)).lowHalf
+    }
+
+    /// `uniformOpenClosed` of sixteen lanes (the implementation; see `FloatLanes16`).
+    @inlinable @inline(__always)
+    public static func uniformOpenClosed(_ w: WordLanes16) -> FloatLanes16 {
         let n = w &+ 1
-        let u = FloatLanes(converting: n) * twoPowMinus32
-        let wrapped = WordLanes(mask: n .== WordLanes(repeating: 0))
-        return FloatLanes(bitPatterns: WordLanes.select(wrapped, FloatLanes(repeating: 1).bitPatterns, u.bitPatterns))
+        let u = FloatLanes16(converting: n) * twoPowMinus32
+        // n = 0 (u = +0, bits 0) is the one lane whose bits minus one has the sign bit set: shifted
+        // arithmetically, an all-ones mask there and zero elsewhere, which puts in the bits of 1.
+        // Same result as selecting 1 where n == 0; integer steps only (the compare lowered badly).
+        let wrapped = WordLanes16(truncatingIfNeeded: IntLanes16(bitPatterns: u.bitPatterns &- 1) &>> 31)
+        return FloatLanes16(bitPatterns: u.bitPatterns | (wrapped & FloatLanes16(repeating: 1).bitPatterns))
     }
 
     /// The Box–Muller radius √(−2 ln u) of a word, u = uniformOpenClosed(w); at most √(64 ln 2) ≈ 6.66.
     @inlinable @inline(__always)
     public static func boxMullerRadius(_ w: WordLanes) -> FloatLanes {
+        boxMullerRadius(WordLanes16(lowHalf: w, highHalf: w)).lowHalf
+    }
+
+    /// `boxMullerRadius` of sixteen lanes (the implementation; see `FloatLanes16`).
+    @inlinable @inline(__always)
+    public static func boxMullerRadius(_ w: WordLanes16) -> FloatLanes16 {
         let u = uniformOpenClosed(w)
         let s = DeterministicMath.deterministicLog(u) * -2
         return DeterministicMath.deterministicSqrt(s)
@@ -40,25 +55,32 @@ public enum StreamTransforms {
     /// are measured back from their end, so the polynomial argument t is exact and in [0, 1].
     @inlinable @inline(__always)
     public static func boxMullerAngle(_ w: WordLanes) -> (cos: FloatLanes, sin: FloatLanes) {
+        let v = boxMullerAngle(WordLanes16(lowHalf: w, highHalf: w))
+        return (v.cos.lowHalf, v.sin.lowHalf)
+    }
+
+    /// `boxMullerAngle` of sixteen lanes (the implementation; see `FloatLanes16`).
+    @inlinable @inline(__always)
+    public static func boxMullerAngle(_ w: WordLanes16) -> (cos: FloatLanes16, sin: FloatLanes16) {
         let a = w &>> 8
         let octant = a &>> 21
         let position = a & 0x001F_FFFF
         // Selections and sign flips are done with exact integer arithmetic on the octant bits
         // (same results as OpenCL's `select`; comparisons and masks vectorized badly here).
-        let odd = WordLanes(repeating: 0) &- (octant & 1)                // all ones in odd octants
-        let tInt = WordLanes.select(odd, 0x0020_0000 &- position, position)
-        let t = FloatLanes(converting: IntLanes(bitPatterns: tInt)) * twoPowMinus21
+        let odd = WordLanes16(repeating: 0) &- (octant & 1)                 // all ones in odd octants
+        let tInt = WordLanes16.select(odd, 0x0020_0000 &- position, position)
+        let t = FloatLanes16(converting: IntLanes16(bitPatterns: tInt)) * twoPowMinus21
         let (sinT, cosT) = DeterministicMath.sinCosEighthTurn(t)
         // Angle = k quarter turns + ψ, ψ = ±π/4·t (negative in odd octants).
-        let sinPsi = FloatLanes(bitPatterns: sinT.bitPatterns ^ (octant &<< 31))
+        let sinPsi = FloatLanes16(bitPatterns: sinT.bitPatterns ^ (octant &<< 31))
         let k = ((octant &+ 1) &>> 1) & 3
-        let swap = WordLanes(repeating: 0) &- (k & 1)                     // all ones for k = 1, 3
-        let cosRotated = FloatLanes(bitPatterns: WordLanes.select(swap, sinPsi.bitPatterns, cosT.bitPatterns))
-        let sinRotated = FloatLanes(bitPatterns: WordLanes.select(swap, cosT.bitPatterns, sinPsi.bitPatterns))
+        let swap = WordLanes16(repeating: 0) &- (k & 1)                      // all ones for k = 1, 3
+        let cosRotated = FloatLanes16(bitPatterns: WordLanes16.select(swap, sinPsi.bitPatterns, cosT.bitPatterns))
+        let sinRotated = FloatLanes16(bitPatterns: WordLanes16.select(swap, cosT.bitPatterns, sinPsi.bitPatterns))
         let negateCos = (k ^ (k &>> 1)) &<< 31                            // sign bit for k = 1, 2
         let negateSin = (k &>> 1) &<< 31                                  // sign bit for k = 2, 3
-        let cos = FloatLanes(bitPatterns: cosRotated.bitPatterns ^ negateCos)
-        let sin = FloatLanes(bitPatterns: sinRotated.bitPatterns ^ negateSin)
+        let cos = FloatLanes16(bitPatterns: cosRotated.bitPatterns ^ negateCos)
+        let sin = FloatLanes16(bitPatterns: sinRotated.bitPatterns ^ negateSin)
         return (cos, sin)
     }
 }

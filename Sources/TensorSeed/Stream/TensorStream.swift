@@ -91,17 +91,10 @@ public struct TensorStream: Sendable, Hashable {
                 StreamTransforms.uniformClosedOpen(words01High) * width + low,
                 StreamTransforms.uniformClosedOpen(words23High) * width + low, to: out)
         case let .normal(mean, std):
-            // Halves of (w0[0], w2[0], w0[1], w2[1], ...) and (w1[0], w3[0], ...): blocks 0-3, then 4-7.
-            let (radiusLow, radiusHigh) = WideLanes(interleavingLow: w.0, high: w.2).words
-            let (angleLow, angleHigh) = WideLanes(interleavingLow: w.1, high: w.3).words
-            let rLow = StreamTransforms.boxMullerRadius(radiusLow)
-            let aLow = StreamTransforms.boxMullerAngle(angleLow)
-            let rHigh = StreamTransforms.boxMullerRadius(radiusHigh)
-            let aHigh = StreamTransforms.boxMullerAngle(angleHigh)
-            // Lanes 2b, 2b+1 of r·cos are elements 4b, 4b+2 of the block; of r·sin, 4b+1, 4b+3.
-            TensorStream.storeInterleavingWords(
-                (rLow * aLow.cos) * std + mean, (rLow * aLow.sin) * std + mean,
-                (rHigh * aHigh.cos) * std + mean, (rHigh * aHigh.sin) * std + mean, to: out)
+            let (radiusWords, angleWords) = TensorStream.normalWords(w)
+            let r = StreamTransforms.boxMullerRadius(radiusWords)
+            let a = StreamTransforms.boxMullerAngle(angleWords)
+            TensorStream.storeInterleavingGroup((r * a.cos) * std + mean, (r * a.sin) * std + mean, to: out)
         }
         #else
         let v = values(group: group, distribution)
@@ -111,7 +104,35 @@ public struct TensorStream: Sendable, Hashable {
         #endif
     }
 
-    // The two stores below are deliberately not inlined: inlined, their lane-by-lane shuffles made
+    /// Words 0 and 2 of each block side by side (the radius words: w0, w2 of block 0, then of block 1,
+    /// ...) and words 1 and 3 (the angle words), in that order for `storeInterleavingGroup`.
+    ///
+    /// Not inlined on purpose: inlined, LLVM pushed the transforms' integer steps back through this
+    /// interleaving, into two-lane fragments on both sources (objdump); this way they run on whole registers.
+    @usableFromInline @inline(never)
+    static func normalWords(_ w: Philox4x32.WideBlock) -> (radius: WordLanes16, angle: WordLanes16) {
+        (unsafeBitCast(WideLanes(interleavingLow: w.0, high: w.2), to: WordLanes16.self),
+         unsafeBitCast(WideLanes(interleavingLow: w.1, high: w.3), to: WordLanes16.self))
+    }
+
+    /// Writes `out[0 ..< 32]` from the words of `x` (r·cos) and `y` (r·sin): x's word k, then y's word k, ...
+    ///
+    /// With the radius and angle words as `normalWords` lays them out, lanes 2b, 2b + 1 of `x` are
+    /// elements 4b, 4b + 2 and those of `y` elements 4b + 1, 4b + 3. Not inlined: see below.
+    @usableFromInline @inline(never)
+    static func storeInterleavingGroup(_ x: FloatLanes16, _ y: FloatLanes16, to out: UnsafeMutablePointer<Float>) {
+        let raw = UnsafeMutableRawPointer(out)
+        raw.storeBytes(of: SIMD4<Float>(x[0], y[0], x[1], y[1]), toByteOffset: 0, as: SIMD4<Float>.self)
+        raw.storeBytes(of: SIMD4<Float>(x[2], y[2], x[3], y[3]), toByteOffset: 16, as: SIMD4<Float>.self)
+        raw.storeBytes(of: SIMD4<Float>(x[4], y[4], x[5], y[5]), toByteOffset: 32, as: SIMD4<Float>.self)
+        raw.storeBytes(of: SIMD4<Float>(x[6], y[6], x[7], y[7]), toByteOffset: 48, as: SIMD4<Float>.self)
+        raw.storeBytes(of: SIMD4<Float>(x[8], y[8], x[9], y[9]), toByteOffset: 64, as: SIMD4<Float>.self)
+        raw.storeBytes(of: SIMD4<Float>(x[10], y[10], x[11], y[11]), toByteOffset: 80, as: SIMD4<Float>.self)
+        raw.storeBytes(of: SIMD4<Float>(x[12], y[12], x[13], y[13]), toByteOffset: 96, as: SIMD4<Float>.self)
+        raw.storeBytes(of: SIMD4<Float>(x[14], y[14], x[15], y[15]), toByteOffset: 112, as: SIMD4<Float>.self)
+    }
+
+    // The stores here are deliberately not inlined: inlined, their lane-by-lane shuffles made
     // LLVM's SLP vectorizer scalarize the transforms feeding them (hundreds of `mulss` in objdump);
     // behind a call the transforms stay in vector registers and each store is a few shuffles.
 
@@ -124,17 +145,6 @@ public struct TensorStream: Sendable, Hashable {
         raw.storeBytes(of: FloatLanes(a0[4], a0[5], b0[4], b0[5], a0[6], a0[7], b0[6], b0[7]), toByteOffset: 32, as: FloatLanes.self)
         raw.storeBytes(of: FloatLanes(a1[0], a1[1], b1[0], b1[1], a1[2], a1[3], b1[2], b1[3]), toByteOffset: 64, as: FloatLanes.self)
         raw.storeBytes(of: FloatLanes(a1[4], a1[5], b1[4], b1[5], a1[6], a1[7], b1[6], b1[7]), toByteOffset: 96, as: FloatLanes.self)
-    }
-
-    /// Writes `out[0 ..< 32]` from the words of `a0`, `b0`, `a1`, `b1`: a0's word k, then b0's word k, ...
-    @usableFromInline @inline(never)
-    static func storeInterleavingWords(_ a0: FloatLanes, _ b0: FloatLanes, _ a1: FloatLanes, _ b1: FloatLanes,
-                                       to out: UnsafeMutablePointer<Float>) {
-        let raw = UnsafeMutableRawPointer(out)
-        raw.storeBytes(of: FloatLanes(a0[0], b0[0], a0[1], b0[1], a0[2], b0[2], a0[3], b0[3]), toByteOffset: 0, as: FloatLanes.self)
-        raw.storeBytes(of: FloatLanes(a0[4], b0[4], a0[5], b0[5], a0[6], b0[6], a0[7], b0[7]), toByteOffset: 32, as: FloatLanes.self)
-        raw.storeBytes(of: FloatLanes(a1[0], b1[0], a1[1], b1[1], a1[2], b1[2], a1[3], b1[3]), toByteOffset: 64, as: FloatLanes.self)
-        raw.storeBytes(of: FloatLanes(a1[4], b1[4], a1[5], b1[5], a1[6], b1[6], a1[7], b1[7]), toByteOffset: 96, as: FloatLanes.self)
     }
 
     /// Element `index` alone, by random access (for checks; engines fill whole ranges).

@@ -199,6 +199,61 @@ inline void boxMullerAngle(uint8 w, float8 *cosOut, float8 *sinOut) {
 // ---------------------------------------------------------------------------------
 
 // ---------------------------------------------------------------------------------
+// Truncated normal (DeterministicErfinv.swift, TruncatedNormalTransform.swift)
+// ---------------------------------------------------------------------------------
+
+// DeterministicMath.deterministicErfinv: Giles (2011), single precision; both branches are
+// computed only when some lane needs them (the selected value is the same either way).
+inline float8 deterministicErfinv(float8 x) {
+    float8 w = -deterministicLog((1.0f - x) * (1.0f + x));
+    int8 central = w < 5.0f;
+    float8 p = (float8)(0.0f);
+    if (any(central)) {
+        float8 wc = w - 2.5f;
+        p = (float8)(2.81022636e-08f);
+        p = 3.43273939e-07f + p * wc;
+        p = -3.5233877e-06f + p * wc;
+        p = -4.39150654e-06f + p * wc;
+        p = 0.00021858087f + p * wc;
+        p = -0.00125372503f + p * wc;
+        p = -0.00417768164f + p * wc;
+        p = 0.246640727f + p * wc;
+        p = 1.50140941f + p * wc;
+    }
+    if (!all(central)) {
+        float8 wt = deterministicSqrt(w) - 3.0f;
+        float8 q = (float8)(-0.000200214257f);
+        q = 0.000100950558f + q * wt;
+        q = 0.00134934322f + q * wt;
+        q = -0.00367342844f + q * wt;
+        q = 0.00573950773f + q * wt;
+        q = -0.0076224613f + q * wt;
+        q = 0.00943887047f + q * wt;
+        q = 1.00167406f + q * wt;
+        q = 2.83297682f + q * wt;
+        p = select(p, q, ~central);
+    }
+    return p * x;
+}
+
+#define erfArgumentLimit 0x1.fffffep-1f    // StreamTransforms.erfArgumentLimit
+#define sqrt2 0x1.6a09e6p+0f               // StreamTransforms.sqrt2
+
+// StreamTransforms.clampBetween: x < low ? low : x, then x > high ? high : x (no fmin/fmax, whose
+// choice between -0 and +0 OpenCL leaves open).
+inline float8 clampBetween(float8 x, float low, float high) {
+    x = select(x, (float8)(low), x < low);
+    return select(x, (float8)(high), x > high);
+}
+
+// StreamTransforms.truncatedStandardNormal.
+inline float8 truncatedStandardNormal(uint8 w, float erfLow, float erfWidth) {
+    float8 u = uniformClosedOpen(w);
+    float8 y = clampBetween(u * erfWidth + erfLow, -erfArgumentLimit, erfArgumentLimit);
+    return deterministicErfinv(y) * sqrt2;
+}
+
+// ---------------------------------------------------------------------------------
 // ReducedPrecision (ReducedPrecision.swift): float32 -> float16 / bfloat16 bit patterns,
 // round to nearest even, integer operations only. Shift counts are taken modulo 32, as
 // Swift's masking shifts (&<<, &>>) take them.
@@ -266,6 +321,15 @@ inline void valuesNormal(Block w, float mean, float std, float8 *v0, float8 *v1,
     *v3 = (r23 * a23sin) * std + mean;
 }
 
+// TensorStream.values(group:_:) for .truncatedNormal(mean, std, low, high): element 4l + j from
+// word j of lane l; p = (mean, std, low, high, erfLow, erfWidth).
+inline void valuesTruncatedNormal(Block w, float8 p, float8 *v0, float8 *v1, float8 *v2, float8 *v3) {
+    *v0 = clampBetween(truncatedStandardNormal(w.x0, p.s4, p.s5) * p.s1 + p.s0, p.s2, p.s3);
+    *v1 = clampBetween(truncatedStandardNormal(w.x1, p.s4, p.s5) * p.s1 + p.s0, p.s2, p.s3);
+    *v2 = clampBetween(truncatedStandardNormal(w.x2, p.s4, p.s5) * p.s1 + p.s0, p.s2, p.s3);
+    *v3 = clampBetween(truncatedStandardNormal(w.x3, p.s4, p.s5) * p.s1 + p.s0, p.s2, p.s3);
+}
+
 // TensorStream.store(group:_:to:) restricted to the group's elements [begin, end):
 // element e of the group goes to out[e - begin]; lane l of v0 ... v3 holds elements 4l ... 4l + 3.
 // A full group is four stores per lane. type4 is float4 (float32) or ushort4 (16-bit patterns).
@@ -300,6 +364,11 @@ inline void store16(float8 f0, float8 f1, float8 f2, float8 f3, __global ushort 
     STORE_GROUP(ushort4)
 }
 
+// Distribution codes of `fill`.
+#define distributionUniform 0u
+#define distributionNormal 1u
+#define distributionTruncatedNormal 2u
+
 // StorageType codes of the `storage` kernel argument.
 #define storageFloat32 0u
 #define storageFloat16 1u
@@ -310,16 +379,18 @@ inline void store16(float8 f0, float8 f1, float8 f2, float8 f3, __global ushort 
 // (firstOffset < 32), written to out as float32, float16 or bfloat16 (`storage`).
 // Work-item k makes groups k, k + global size, ... (a grid-stride loop), so any global size is correct.
 inline void fill(uint seedLo, uint seedHi, uint streamLo, uint streamHi, ulong firstGroup,
-                 float2 parameters, __global uchar *out, uint firstOffset, ulong count, bool normal, uint storage) {
+                 float8 parameters, __global uchar *out, uint firstOffset, ulong count, uint distribution, uint storage) {
     ulong end = (ulong)firstOffset + count;          // in elements from the start of firstGroup
     ulong groupCount = (end + 31) / 32;
     for (ulong g = get_global_id(0); g < groupCount; g += get_global_size(0)) {
         Block w = words(firstGroup + g, seedLo, seedHi, streamLo, streamHi);
         float8 v0, v1, v2, v3;
-        if (normal) {
-            valuesNormal(w, parameters.x, parameters.y, &v0, &v1, &v2, &v3);
+        if (distribution == distributionNormal) {
+            valuesNormal(w, parameters.s0, parameters.s1, &v0, &v1, &v2, &v3);
+        } else if (distribution == distributionTruncatedNormal) {
+            valuesTruncatedNormal(w, parameters, &v0, &v1, &v2, &v3);
         } else {
-            valuesUniform(w, parameters.x, parameters.y, &v0, &v1, &v2, &v3);
+            valuesUniform(w, parameters.s0, parameters.s1, &v0, &v1, &v2, &v3);
         }
         ulong groupStart = g * 32;                   // same origin as end
         int begin = g == 0 ? (int)firstOffset : 0;
@@ -333,14 +404,20 @@ inline void fill(uint seedLo, uint seedHi, uint streamLo, uint streamHi, ulong f
     }
 }
 
-// Uniform elements: parameters = (low, high). See fill.
+// Uniform elements: parameters = (low, high, ...). See fill.
 __kernel void fill_uniform(uint seedLo, uint seedHi, uint streamLo, uint streamHi, ulong firstGroup,
-                           float2 parameters, __global uchar *out, uint firstOffset, ulong count, uint storage) {
-    fill(seedLo, seedHi, streamLo, streamHi, firstGroup, parameters, out, firstOffset, count, false, storage);
+                           float8 parameters, __global uchar *out, uint firstOffset, ulong count, uint storage) {
+    fill(seedLo, seedHi, streamLo, streamHi, firstGroup, parameters, out, firstOffset, count, distributionUniform, storage);
 }
 
-// Normal elements: parameters = (mean, std). See fill.
+// Normal elements: parameters = (mean, std, ...). See fill.
 __kernel void fill_normal(uint seedLo, uint seedHi, uint streamLo, uint streamHi, ulong firstGroup,
-                          float2 parameters, __global uchar *out, uint firstOffset, ulong count, uint storage) {
-    fill(seedLo, seedHi, streamLo, streamHi, firstGroup, parameters, out, firstOffset, count, true, storage);
+                          float8 parameters, __global uchar *out, uint firstOffset, ulong count, uint storage) {
+    fill(seedLo, seedHi, streamLo, streamHi, firstGroup, parameters, out, firstOffset, count, distributionNormal, storage);
+}
+
+// Truncated normal elements: parameters = (mean, std, low, high, erfLow, erfWidth, ...). See fill.
+__kernel void fill_truncated_normal(uint seedLo, uint seedHi, uint streamLo, uint streamHi, ulong firstGroup,
+                                    float8 parameters, __global uchar *out, uint firstOffset, ulong count, uint storage) {
+    fill(seedLo, seedHi, streamLo, streamHi, firstGroup, parameters, out, firstOffset, count, distributionTruncatedNormal, storage);
 }

@@ -15,8 +15,8 @@ struct BenchCommand: ParsableCommand {
     var repeats: Int = 5
     @Option(help: "Threads for the CPU engine (default: all cores).")
     var threads: Int?
-    @Option(help: "Distributions to measure (comma-separated: normal,uniform).")
-    var distributions: String = "uniform,normal"
+    @Option(help: "Distributions to measure (comma-separated: uniform, normal, truncated_normal).")
+    var distributions: String = "uniform,normal,truncated_normal"
     @Flag(help: "Print one JSON object per row instead of a table (fields engine, distribution, elements, seconds, gbps, ...).")
     var json = false
     @OptionGroup var engineOptions: EngineOptions
@@ -25,7 +25,7 @@ struct BenchCommand: ParsableCommand {
         guard elements > 0 else { throw ValidationError("--elements must be > 0") }
         guard repeats > 0 else { throw ValidationError("--repeats must be > 0") }
         for d in distributions.split(separator: ",") where DistributionKind(rawValue: String(d)) == nil {
-            throw ValidationError("unknown distribution '\(d)' in --distributions (use normal, uniform)")
+            throw ValidationError("unknown distribution '\(d)' in --distributions (use uniform, normal, truncated_normal)")
         }
     }
 
@@ -44,7 +44,12 @@ struct BenchCommand: ParsableCommand {
         }
         for d in distributions.split(separator: ",") {
             let kind = DistributionKind(rawValue: String(d))!
-            let dist: Distribution = kind == .normal ? .standardNormal : .standardUniform
+            let dist: Distribution
+            switch kind {
+            case .normal: dist = .standardNormal
+            case .uniform: dist = .standardUniform
+            case .truncatedNormal: dist = .truncatedNormal(mean: 0, std: 1, low: -2, high: 2)   // torch trunc_normal_ defaults
+            }
             var rows: [(engine: any TensorEngine, rate: Throughput)] = []
             for engine in engines {
                 rows.append((engine, try Throughput.measure(engine: engine, elements: elements, distribution: dist, repeats: repeats)))

@@ -69,6 +69,7 @@ extension Distribution {
         switch self {
         case let .normal(mean, std): return "normal(mean: \(mean), std: \(std))"
         case let .uniform(low, high): return "uniform(low: \(low), high: \(high))"
+        case let .truncatedNormal(mean, std, low, high): return "truncated_normal(mean: \(mean), std: \(std), low: \(low), high: \(high))"
         }
     }
 }

@@ -17,34 +17,42 @@ struct TensorSeedCommand: ParsableCommand {
 
 /// Options naming a distribution, shared by the commands that generate values.
 struct DistributionOptions: ParsableArguments {
-    @Option(help: "Distribution: normal or uniform.")
+    @Option(help: "Distribution: normal, uniform or truncated_normal.")
     var distribution: DistributionKind = .normal
-    @Option(help: "Mean of the normal distribution.")
+    @Option(help: "Mean of the (truncated) normal distribution.")
     var mean: Float = 0
-    @Option(help: "Standard deviation of the normal distribution (> 0).")
+    @Option(help: "Standard deviation of the (truncated) normal distribution (> 0).")
     var std: Float = 1
-    @Option(help: "Lower bound of the uniform distribution.")
-    var low: Float = 0
-    @Option(help: "Upper bound of the uniform distribution (> low).")
-    var high: Float = 1
+    @Option(help: "Lower bound: of the uniform (default 0) or the truncated normal (absolute, default -2).")
+    var low: Float?
+    @Option(help: "Upper bound: of the uniform (default 1) or the truncated normal (absolute, default 2).")
+    var high: Float?
+
+    private var bounds: (low: Float, high: Float) {
+        distribution == .uniform ? (low ?? 0, high ?? 1) : (low ?? -2, high ?? 2)
+    }
 
     func validate() throws {
         guard mean.isFinite, std.isFinite, std > 0 else {
             throw ValidationError("--std must be a finite number > 0 and --mean finite (got mean \(mean), std \(std))")
         }
-        guard low.isFinite, high.isFinite, low < high else {
-            throw ValidationError("--low and --high must be finite with low < high (got \(low), \(high))")
+        let (low, high) = bounds
+        guard !low.isNaN, !high.isNaN, low < high, distribution != .uniform || (low.isFinite && high.isFinite) else {
+            throw ValidationError("--low and --high must be numbers with low < high, finite for uniform (got \(low), \(high))")
         }
     }
 
     var value: Distribution {
+        let (low, high) = bounds
         switch distribution {
         case .normal: return .normal(mean: mean, std: std)
         case .uniform: return .uniform(low: low, high: high)
+        case .truncatedNormal: return .truncatedNormal(mean: mean, std: std, low: low, high: high)
         }
     }
 }
 
 enum DistributionKind: String, ExpressibleByArgument, CaseIterable {
     case normal, uniform
+    case truncatedNormal = "truncated_normal"
 }

@@ -49,6 +49,7 @@ final class OpenCLEngineTests: XCTestCase {
 
     private static let distributions: [Distribution] = [
         .standardUniform, .uniform(low: -0.37, high: 2.5), .standardNormal, .normal(mean: 0.25, std: 0.02),
+        .truncatedNormal(mean: 0, std: 1, low: -2, high: 2), .truncatedNormal(mean: 0.5, std: 0.1, low: 0.45, high: 4),
     ]
 
     func testSmallLengthsAtRandomOffsetsMatchCPU() throws {
@@ -89,10 +90,11 @@ final class OpenCLEngineTests: XCTestCase {
     private func multiplyAddSource(pragma: String, body: String) -> String {
         """
         \(pragma)
-        __kernel void fill_uniform(uint s0, uint s1, uint t0, uint t1, ulong g, float2 p, __global float *out, uint o, ulong n, uint storage) {
-            if (get_global_id(0) == 0) { float a = p.x, b = p.y; out[0] = \(body); }
+        __kernel void fill_uniform(uint s0, uint s1, uint t0, uint t1, ulong g, float8 p, __global float *out, uint o, ulong n, uint storage) {
+            if (get_global_id(0) == 0) { float a = p.s0, b = p.s1; out[0] = \(body); }
         }
-        __kernel void fill_normal(uint s0, uint s1, uint t0, uint t1, ulong g, float2 p, __global float *out, uint o, ulong n, uint storage) {}
+        __kernel void fill_normal(uint s0, uint s1, uint t0, uint t1, ulong g, float8 p, __global float *out, uint o, ulong n, uint storage) {}
+        __kernel void fill_truncated_normal(uint s0, uint s1, uint t0, uint t1, ulong g, float8 p, __global float *out, uint o, ulong n, uint storage) {}
         """
     }
 

@@ -21,6 +21,8 @@ CASES = [  # seed, name, offset, count, distribution, (a, b)
     (7, "", 2**64 - 100, 100, "normal", (0.0, 1.0)),
     (1, "big", 12345, 300001, "normal", (0.0, 1.0)),
     (1, "big", 12345, 300001, "uniform", (0.0, 1.0)),
+    (5, "trunc", 3, 70001, "truncated_normal", (0.0, 1.0), (-2.0, 2.0)),
+    (6, "trunc.shifted", 2**33, 1001, "truncated_normal", (0.5, 0.02), (0.47, 0.6)),
 ]
 
 
@@ -28,14 +30,17 @@ def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else ".build/release/tensorseed"
     passed = failed = 0
     with tempfile.TemporaryDirectory() as tmp:
-        for seed, name, offset, count, dist, (a, b) in CASES:
+        for seed, name, offset, count, dist, (a, b), *bounds in CASES:
             out = os.path.join(tmp, "x.f32")
-            params = [f"--mean={a}", f"--std={b}"] if dist == "normal" else [f"--low={a}", f"--high={b}"]
+            params = [f"--mean={a}", f"--std={b}"] if dist != "uniform" else [f"--low={a}", f"--high={b}"]
+            if bounds:
+                params += [f"--low={bounds[0][0]}", f"--high={bounds[0][1]}"]
             subprocess.run([binary, "generate", "--seed", str(seed), "--name", name, "--offset", str(offset),
                             "--count", str(count), "--distribution", dist, *params, "--output", out], check=True)
             got = np.fromfile(out, dtype="<u4")
             with np.errstate(over="ignore"):
-                want = ref.generate(seed, name, offset, count, dist, a, b).view(np.uint32)
+                low, high = bounds[0] if bounds else (None, None)
+                want = ref.generate(seed, name, offset, count, dist, a, b, low, high).view(np.uint32)
             if got.shape == want.shape and np.array_equal(got, want):
                 passed += 1
             else:

@@ -118,13 +118,69 @@ def box_muller_angle(w):
     return cos.astype(F), sin.astype(F)
 
 
-def generate(seed, name, offset, count, distribution="normal", a=None, b=None):
+ERFINV_CENTRAL = [F(c) for c in (2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087,
+                                  -0.00125372503, -0.00417768164, 0.246640727, 1.50140941)]
+ERFINV_TAIL = [F(c) for c in (-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
+                               -0.0076224613, 0.00943887047, 1.00167406, 2.83297682)]
+ERF_LIMIT, SQRT2 = f32hex("0x1.fffffep-1"), f32hex("0x1.6a09e6p+0")
+
+
+def host_erf(x):
+    """SPEC 7.1 HostErf.erf, float64."""
+    if x != x:
+        return x
+    if x >= 3.92:
+        return 1.0
+    if x <= -3.92:
+        return -1.0
+    x2, power, total, n = x * x, x, x, 0.0
+    while True:
+        n += 1
+        power = (-power * x2) / n
+        nxt = total + power / (2 * n + 1)
+        if nxt == total:
+            break
+        total = nxt
+    return 1.1283791670955126 * total
+
+
+def clamp_between(x, a, b):
+    x = np.where(x < a, F(a), x)
+    return np.where(x > b, F(b), x).astype(F)
+
+
+def deterministic_erfinv(x):
+    w = -deterministic_log((F(1) - x) * (F(1) + x))
+    t = w - F(2.5)
+    p = np.full_like(x, ERFINV_CENTRAL[0])
+    for c in ERFINV_CENTRAL[1:]:
+        p = c + p * t
+    t = deterministic_sqrt(np.maximum(w, F(0))) - F(3)
+    q = np.full_like(x, ERFINV_TAIL[0])
+    for c in ERFINV_TAIL[1:]:
+        q = c + q * t
+    return (np.where(w < F(5), p, q) * x).astype(F)
+
+
+def truncated_normal(w, mean, std, low, high):
+    scale = float(std) * 2.0 ** 0.5
+    erf_low = F(host_erf((float(low) - float(mean)) / scale))
+    erf_width = F(host_erf((float(high) - float(mean)) / scale)) - erf_low
+    y = clamp_between(uniform_closed_open(w) * erf_width + erf_low, -ERF_LIMIT, ERF_LIMIT)
+    z = deterministic_erfinv(y) * SQRT2
+    return clamp_between(z * F(std) + F(mean), F(low), F(high))
+
+
+def generate(seed, name, offset, count, distribution="normal", a=None, b=None, low=None, high=None):
     """Elements [offset, offset + count) as float32; (a, b) = (low, high) or (mean, std)."""
     stream = fnv1a64(name)
     index = np.arange(count, dtype=np.uint64) + np.uint64(offset)
     block, j = index >> np.uint64(2), (index & np.uint64(3)).astype(np.int64)
     w = words(seed, stream, block)
     pick = lambda arrays: np.choose(j, arrays)
+    if distribution == "truncated_normal":
+        return truncated_normal(pick(w), F(0 if a is None else a), F(1 if b is None else b),
+                                F(-2 if low is None else low), F(2 if high is None else high))
     if distribution == "uniform":
         low, high = F(0 if a is None else a), F(1 if b is None else b)
         return uniform_closed_open(pick(w)) * (high - low) + low
@@ -141,7 +197,7 @@ def main():
     p.add_argument("--name", default="w")
     p.add_argument("--offset", type=int, default=0)
     p.add_argument("--count", type=int, default=8)
-    p.add_argument("--distribution", choices=["normal", "uniform"], default="normal")
+    p.add_argument("--distribution", choices=["normal", "uniform", "truncated_normal"], default="normal")
     p.add_argument("--output", help="write raw float32 here instead of printing")
     args = p.parse_args()
     with np.errstate(over="ignore"):

@@ -64,6 +64,11 @@ public struct CPUEngine: TensorEngine {
             fillGroups(out, count: count, stream: stream, offset: offset, distribution: .uniform(low: low, high: high))
         case let .normal(mean, std):
             fillGroups(out, count: count, stream: stream, offset: offset, distribution: .normal(mean: mean, std: std))
+        case let .truncatedNormal(mean, std, low, high):
+            let p = TruncatedNormalParameters(mean: mean, std: std, low: low, high: high)
+            fillGroups(out, count: count, offset: offset) { group, destination in
+                stream.storeTruncatedNormal(group: group, mean: mean, std: std, low: low, high: high, p, to: destination)
+            }
         }
     }
 
@@ -71,6 +76,16 @@ public struct CPUEngine: TensorEngine {
     @inlinable @inline(__always)
     static func fillGroups(_ out: UnsafeMutablePointer<Float>, count: Int, stream: TensorStream, offset: UInt64,
                            distribution: Distribution) {
+        fillGroups(out, count: count, offset: offset) { group, destination in
+            stream.store(group: group, distribution, to: destination)
+        }
+    }
+
+    /// The group loop: `storeGroup(g, p)` writes the 32 values of group g to p; partial groups at the ends
+    /// go through a scratch group.
+    @inlinable @inline(__always)
+    static func fillGroups(_ out: UnsafeMutablePointer<Float>, count: Int, offset: UInt64,
+                           storeGroup: (UInt64, UnsafeMutablePointer<Float>) -> Void) {
         let groupSize = TensorStream.groupSize
         var position = 0
         var group = offset / UInt64(groupSize)
@@ -80,9 +95,9 @@ public struct CPUEngine: TensorEngine {
             while position < count {
                 let take = min(groupSize - skip, count - position)
                 if take == groupSize {
-                    stream.store(group: group, distribution, to: out + position)
+                    storeGroup(group, out + position)
                 } else {
-                    stream.store(group: group, distribution, to: scratchBase)
+                    storeGroup(group, scratchBase)
                     (out + position).update(from: scratchBase + skip, count: take)
                 }
                 position += take

@@ -9,6 +9,8 @@ public enum InitScheme: Sendable, Hashable {
     case uniform(low: Double = 0, high: Double = 1)
     /// N(mean, std).
     case normal(mean: Double = 0, std: Double = 1)
+    /// N(mean, std²) truncated to [a, b] (absolute bounds, torch `trunc_normal_`), by the inverse CDF.
+    case truncatedNormal(mean: Double = 0, std: Double = 1, a: Double = -2, b: Double = 2)
     /// Every element `value`.
     case constant(Double)
     case zeros, ones
@@ -42,6 +44,7 @@ public enum InitScheme: Sendable, Hashable {
         switch self {
         case .uniform: return "uniform"
         case .normal: return "normal"
+        case .truncatedNormal: return "trunc_normal"
         case .constant: return "constant"
         case .zeros: return "zeros"
         case .ones: return "ones"

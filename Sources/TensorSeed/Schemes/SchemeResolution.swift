@@ -17,6 +17,11 @@ extension InitScheme {
             try require(mean.isFinite, "mean", mean, "finite")
             try require(std.isFinite && std >= 0, "std", std, "finite and >= 0")
             return .random(.normal(mean: Float(mean), std: Float(std)))
+        case let .truncatedNormal(mean, std, a, b):
+            try require(mean.isFinite, "mean", mean, "finite")
+            try require(std.isFinite && std > 0, "std", std, "finite and > 0")
+            try require(!a.isNaN && !b.isNaN && a < b, "a, b", a, "below b")
+            return .random(.truncatedNormal(mean: Float(mean), std: Float(std), low: Float(a), high: Float(b)))
         case let .constant(value):
             try require(!value.isNaN, "value", value, "a number")
             return .constant(Float(value))
@@ -58,8 +63,9 @@ extension InitScheme {
                 let bound = Float((3 * variance).squareRoot())
                 return .random(.uniform(low: -bound, high: bound))
             case .truncatedNormal:
-                throw SchemeError.invalidParameter(scheme: name, parameter: "distribution", value: .nan,
-                                                   requirement: "normal or uniform (truncated_normal is not implemented yet)")
+                // JAX: truncated_normal(−2, 2) · √variance / .87962566103423978.
+                let std = variance.squareRoot() / InitScheme.jaxTruncatedNormalStddev
+                return .random(.truncatedNormal(mean: 0, std: Float(std), low: Float(-2 * std), high: Float(2 * std)))
             }
         }
     }

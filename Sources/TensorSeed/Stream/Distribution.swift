@@ -5,6 +5,9 @@ public enum Distribution: Sendable, Hashable {
     case uniform(low: Float, high: Float)
     /// `mean + std · z`, z a standard normal from the Box–Muller transform, rounded separately (no fma).
     case normal(mean: Float, std: Float)
+    /// `mean + std · z` kept in [low, high], z = √2 · erfinv(y) with y uniform between erf((low − mean)/(std√2))
+    /// and erf((high − mean)/(std√2)) (inverse CDF, one word per element; `TruncatedNormalParameters`).
+    case truncatedNormal(mean: Float, std: Float, low: Float, high: Float)
 
     /// U(0, 1).
     public static let standardUniform = Distribution.uniform(low: 0, high: 1)

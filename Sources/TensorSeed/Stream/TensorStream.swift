@@ -65,6 +65,14 @@ public struct TensorStream: Sendable, Hashable {
                     (r01 * a01.sin) * std + mean,
                     (r23 * a23.cos) * std + mean,
                     (r23 * a23.sin) * std + mean)
+        case let .truncatedNormal(mean, std, low, high):
+            let p = TruncatedNormalParameters(mean: mean, std: std, low: low, high: high)
+            func value(_ word: WordLanes) -> FloatLanes {
+                StreamTransforms.clampBetween(
+                    StreamTransforms.truncatedStandardNormal(word, erfLow: p.erfLow, erfWidth: p.erfWidth) * std + mean,
+                    low: low, high: high)
+            }
+            return (value(w.0), value(w.1), value(w.2), value(w.3))
         }
     }
 
@@ -95,12 +103,34 @@ public struct TensorStream: Sendable, Hashable {
             let r = StreamTransforms.boxMullerRadius(radiusWords)
             let a = StreamTransforms.boxMullerAngle(angleWords)
             TensorStream.storeInterleavingGroup((r * a.cos) * std + mean, (r * a.sin) * std + mean, to: out)
+        case let .truncatedNormal(mean, std, low, high):
+            storeTruncatedNormal(group: group, mean: mean, std: std, low: low, high: high,
+                                 TruncatedNormalParameters(mean: mean, std: std, low: low, high: high), to: out)
         }
         #else
         let v = values(group: group, distribution)
         for lane in 0..<8 {
             UnsafeMutableRawPointer(out + 4 * lane).storeBytes(of: SIMD4<Float>(v.0[lane], v.1[lane], v.2[lane], v.3[lane]), as: SIMD4<Float>.self)
         }
+        #endif
+    }
+
+    /// `store` for a truncated normal whose host-side parameters are already computed (once per fill).
+    @inlinable @inline(__always)
+    public func storeTruncatedNormal(group: UInt64, mean: Float, std: Float, low: Float, high: Float,
+                                     _ p: TruncatedNormalParameters, to out: UnsafeMutablePointer<Float>) {
+        #if _endian(little)
+        let w = wideWords(group: group)
+        let (words01Low, words01High) = WideLanes(interleavingLow: w.0, high: w.1).words
+        let (words23Low, words23High) = WideLanes(interleavingLow: w.2, high: w.3).words
+        func value(_ word: WordLanes) -> FloatLanes {
+            StreamTransforms.clampBetween(
+                StreamTransforms.truncatedStandardNormal(word, erfLow: p.erfLow, erfWidth: p.erfWidth) * std + mean,
+                low: low, high: high)
+        }
+        TensorStream.storeInterleavingPairs(value(words01Low), value(words23Low), value(words01High), value(words23High), to: out)
+        #else
+        store(group: group, .truncatedNormal(mean: mean, std: std, low: low, high: high), to: out)
         #endif
     }
 

@@ -63,6 +63,7 @@ public final class OpenCLEngine: TensorEngine, @unchecked Sendable {
         var slots: [Slot]
         let uniform: CLKernel
         let normal: CLKernel
+        let truncatedNormal: CLKernel
     }
 
     private let state: Mutex<State>
@@ -83,7 +84,8 @@ public final class OpenCLEngine: TensorEngine, @unchecked Sendable {
         let slots = [Slot(queue: try CLQueue(context: context)), Slot(queue: try CLQueue(context: context))]
         state = Mutex(State(selfCheck: selfCheck, maxChunkElements: max(32, maxChunkElements / 32 * 32), afterChunkRead: nil,
                             slots: slots, uniform: try CLKernel(program: program, name: "fill_uniform"),
-                            normal: try CLKernel(program: program, name: "fill_normal")))
+                            normal: try CLKernel(program: program, name: "fill_normal"),
+                            truncatedNormal: try CLKernel(program: program, name: "fill_truncated_normal")))
     }
 
     public func fill(_ buffer: UnsafeMutableBufferPointer<Float>, stream: TensorStream, offset: UInt64,
@@ -174,10 +176,18 @@ public final class OpenCLEngine: TensorEngine, @unchecked Sendable {
         let queue = state.slots[slot].queue
         let first = offset + UInt64(range.lowerBound)
         let kernel: CLKernel
-        let parameters: SIMD2<Float>
+        var parameters = SIMD8<Float>(repeating: 0)   // the kernels' float8 `parameters`
         switch distribution {
-        case let .uniform(low, high): (kernel, parameters) = (state.uniform, SIMD2(low, high))
-        case let .normal(mean, std): (kernel, parameters) = (state.normal, SIMD2(mean, std))
+        case let .uniform(low, high):
+            kernel = state.uniform
+            (parameters[0], parameters[1]) = (low, high)
+        case let .normal(mean, std):
+            kernel = state.normal
+            (parameters[0], parameters[1]) = (mean, std)
+        case let .truncatedNormal(mean, std, low, high):
+            kernel = state.truncatedNormal
+            let p = TruncatedNormalParameters(mean: mean, std: std, low: low, high: high)
+            parameters = SIMD8(mean, std, low, high, p.erfLow, p.erfWidth, 0, 0)
         }
         let firstOffset = UInt32(first % 32)
         try kernel.setArgument(0, UInt32(truncatingIfNeeded: stream.seed))

@@ -1,0 +1,40 @@
+/// The truncated normal by the inverse CDF (SPEC.md, "Truncated normal"): one word per element.
+extension StreamTransforms {
+    /// The largest float32 below 1, 1 − 2^-24: keeps erfinv's argument inside (−1, 1).
+    public static let erfArgumentLimit: Float = 0x1.fffffep-1
+    /// √2 rounded to float32.
+    public static let sqrt2: Float = 0x1.6a09e6p+0
+
+    /// A standard normal truncated to the interval whose erf(·/√2) bounds are erfLow, erfLow + erfWidth:
+    /// y = u·erfWidth + erfLow (u = uniformClosedOpen(w)), kept in ±(1 − 2^-24), then √2·erfinv(y).
+    @inlinable @inline(__always)
+    public static func truncatedStandardNormal(_ w: WordLanes, erfLow: Float, erfWidth: Float) -> FloatLanes {
+        let u = uniformClosedOpen(w)
+        let y = clampBetween(u * erfWidth + erfLow, low: -erfArgumentLimit, high: erfArgumentLimit)
+        return DeterministicMath.deterministicErfinv(y) * sqrt2
+    }
+
+    /// x < low ? low : x, then x > high ? high : x, lane by lane (exact; well defined for ±0, unlike min/max).
+    @inlinable @inline(__always)
+    public static func clampBetween(_ x: FloatLanes, low: Float, high: Float) -> FloatLanes {
+        let raised = x.replacing(with: low, where: x .< FloatLanes(repeating: low))
+        return raised.replacing(with: high, where: raised .> FloatLanes(repeating: high))
+    }
+}
+
+/// The float32 parameters of a truncated normal that the transform needs, computed once on the host.
+public struct TruncatedNormalParameters: Sendable, Hashable {
+    /// erf((low − mean) / (std·√2)), by `HostErf` in float64, rounded to float32.
+    public let erfLow: Float
+    /// erf((high − mean) / (std·√2)) − erfLow, in float32.
+    public let erfWidth: Float
+
+    /// The parameters of N(mean, std²) truncated to [low, high].
+    public init(mean: Float, std: Float, low: Float, high: Float) {
+        let scale = Double(std) * 2.0.squareRoot()
+        let erfLow = Float(HostErf.erf((Double(low) - Double(mean)) / scale))
+        let erfHigh = Float(HostErf.erf((Double(high) - Double(mean)) / scale))
+        self.erfLow = erfLow
+        self.erfWidth = erfHigh - erfLow
+    }
+}

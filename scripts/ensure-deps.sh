@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what TensorSeed needs when it is missing: the OpenCL headers, ICD loader and the PoCL
-# CPU device (Debian packages), and numpy for the reference cross-check. Sourced by run.sh and test.sh.
+# CPU device (Debian packages), numpy for the reference cross-check and safetensors for the interop check. Sourced by run.sh and test.sh.
 set -euo pipefail
 
 need_debs=()
@@ -23,4 +23,9 @@ command -v swift >/dev/null || { echo "tensorseed: the Swift toolchain (6.0 or n
 if [ "${TENSORSEED_NEED_NUMPY:-0}" = 1 ] && ! python3 -c "import numpy" 2>/dev/null; then
     echo "tensorseed: installing numpy (pip)" >&2
     python3 -m pip install -q numpy
+fi
+
+if [ "${TENSORSEED_NEED_SAFETENSORS:-0}" = 1 ] && ! python3 -c "import safetensors" 2>/dev/null; then
+    echo "tensorseed: installing safetensors (pip)" >&2
+    python3 -m pip install -q safetensors
 fi

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, builds in release (the exhaustive accuracy and
 # statistical tests need optimized code), cross-checks the CLI against the independent numpy
-# reference, then runs every XCTest (the OpenCL ones against PoCL).
+# reference and written safetensors files against the PyPI safetensors package, then runs every
+# XCTest (the OpenCL ones against PoCL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TENSORSEED_NEED_NUMPY=1 source scripts/ensure-deps.sh
+TENSORSEED_NEED_NUMPY=1 TENSORSEED_NEED_SAFETENSORS=1 source scripts/ensure-deps.sh
 flags=(-c release -Xswiftc -enable-testing)
 swift build "${flags[@]}" --build-tests
 python3 Tests/reference/check_cli.py .build/release/tensorseed
+python3 Tests/reference/check_safetensors.py .build/release/tensorseed
 swift test "${flags[@]}" --skip-build --disable-swift-testing

@@ -10,7 +10,7 @@ struct TensorSeedCommand: ParsableCommand {
             Every value is a pure function of (seed, tensor name, element index): the same \
             seed gives the same bits on every engine, thread count and chunking. See SPEC.md.
             """,
-        subcommands: [SampleCommand.self, GenerateCommand.self, BenchCommand.self, DevicesCommand.self],
+        subcommands: [SampleCommand.self, GenerateCommand.self, InitCommand.self, VerifyCommand.self, BenchCommand.self, DevicesCommand.self],
         defaultSubcommand: SampleCommand.self
     )
 }

@@ -1,0 +1,250 @@
+/// `InitScheme` and `TensorRecipe` as JSON objects: the `"scheme"` field of a model spec and the
+/// per-tensor `tensorseed.scheme.<name>` metadata of a written file.
+///
+/// Scheme fields use torch's and JAX's argument names: `uniform {a, b}` (or `low`, `high`),
+/// `normal {mean, std}`, `constant {val}` (or `value`), `dirac {groups}`, `xavier_* {gain}`,
+/// `kaiming_* {a, mode, nonlinearity}`, `variance_scaling {scale, mode, distribution, in_axis, out_axis, batch_axis}`.
+public enum SchemeJSON {
+    /// The scheme names a spec may use.
+    public static let names = ["uniform", "normal", "trunc_normal", "constant", "zeros", "ones", "eye", "dirac",
+                               "xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal",
+                               "lecun_uniform", "lecun_normal", "variance_scaling"]
+
+    /// Parses a scheme object; errors name the field (`SpecFieldError`).
+    public static func scheme(from value: JSONValue) throws -> InitScheme {
+        guard let fields = value.object else {
+            throw SpecFieldError(field: "scheme", message: "must be an object like {\"name\": \"normal\", \"std\": 0.02}, got \(value.kind)")
+        }
+        guard let nameValue = fields["name"] else { throw SpecFieldError(field: "scheme.name", message: "is missing") }
+        guard let name = nameValue.string else { throw SpecFieldError(field: "scheme.name", message: "must be a string, got \(nameValue.kind)") }
+        let reader = FieldReader(fields: fields, scheme: name)
+        let scheme: InitScheme
+        switch name {
+        case "uniform":
+            scheme = .uniform(low: try reader.double(["a", "low"], default: 0), high: try reader.double(["b", "high"], default: 1))
+        case "normal":
+            scheme = .normal(mean: try reader.double(["mean"], default: 0), std: try reader.double(["std"], default: 1))
+        case "trunc_normal":
+            throw SpecFieldError(field: "scheme.name", message: "trunc_normal is not available yet in this build")
+        case "constant":
+            guard let v = try reader.optionalDouble(["val", "value"]) else {
+                throw SpecFieldError(field: "scheme.val", message: "is missing (constant needs a value)")
+            }
+            scheme = .constant(v)
+        case "zeros": scheme = .zeros
+        case "ones": scheme = .ones
+        case "eye": scheme = .eye
+        case "dirac": scheme = .dirac(groups: try reader.int("groups", default: 1))
+        case "xavier_uniform": scheme = .xavierUniform(gain: try reader.double(["gain"], default: 1))
+        case "xavier_normal": scheme = .xavierNormal(gain: try reader.double(["gain"], default: 1))
+        case "kaiming_uniform", "kaiming_normal":
+            let a = try reader.double(["a"], default: 0)
+            let mode = try reader.fanMode(default: .fanIn)
+            let nonlinearity = try reader.nonlinearity(default: .leakyRelu())
+            scheme = name == "kaiming_uniform" ? .kaimingUniform(a: a, mode: mode, nonlinearity: nonlinearity)
+                                               : .kaimingNormal(a: a, mode: mode, nonlinearity: nonlinearity)
+        case "lecun_uniform": scheme = .lecunUniform
+        case "lecun_normal": scheme = .lecunNormal
+        case "variance_scaling":
+            guard let scale = try reader.optionalDouble(["scale"]) else { throw SpecFieldError(field: "scheme.scale", message: "is missing") }
+            let distributionName = try reader.string("distribution", default: "truncated_normal")
+            guard let distribution = InitScheme.VarianceScalingDistribution(rawValue: distributionName) else {
+                throw SpecFieldError(field: "scheme.distribution", message: "unknown distribution '\(distributionName)' (use truncated_normal, normal, uniform)")
+            }
+            scheme = .varianceScaling(scale: scale, mode: try reader.fanMode(default: .fanIn), distribution: distribution,
+                                      inAxis: try reader.axes("in_axis", default: [-2]), outAxis: try reader.axes("out_axis", default: [-1]),
+                                      batchAxis: try reader.axes("batch_axis", default: []))
+        default:
+            throw SpecFieldError(field: "scheme.name", message: "unknown scheme '\(name)' (known: \(names.joined(separator: ", ")))")
+        }
+        try reader.rejectUnread()
+        return scheme
+    }
+
+    /// The scheme as an object with every parameter spelled out (defaults included), parseable by `scheme(from:)`.
+    public static func value(of scheme: InitScheme) -> JSONValue {
+        var fields: [String: JSONValue] = ["name": .string(scheme.name)]
+        switch scheme {
+        case let .uniform(low, high): fields["a"] = .double(low); fields["b"] = .double(high)
+        case let .normal(mean, std): fields["mean"] = .double(mean); fields["std"] = .double(std)
+        case let .constant(v): fields["val"] = .double(v)
+        case .zeros, .ones, .eye, .lecunUniform, .lecunNormal: break
+        case let .dirac(groups): fields["groups"] = .integer(Int64(groups))
+        case let .xavierUniform(gain), let .xavierNormal(gain): fields["gain"] = .double(gain)
+        case let .kaimingUniform(a, mode, nonlinearity), let .kaimingNormal(a, mode, nonlinearity):
+            fields["a"] = .double(a)
+            fields["mode"] = .string(mode.rawValue)
+            fields["nonlinearity"] = .string(nonlinearity.torchName)
+            if case let .leakyRelu(slope) = nonlinearity { fields["negative_slope"] = .double(slope) }
+        case let .varianceScaling(scale, mode, distribution, inAxis, outAxis, batchAxis):
+            fields["scale"] = .double(scale)
+            fields["mode"] = .string(mode.rawValue)
+            fields["distribution"] = .string(distribution.rawValue)
+            fields["in_axis"] = .array(inAxis.map { .integer(Int64($0)) })
+            fields["out_axis"] = .array(outAxis.map { .integer(Int64($0)) })
+            fields["batch_axis"] = .array(batchAxis.map { .integer(Int64($0)) })
+        }
+        return .object(fields)
+    }
+
+    /// The recipe as an object; every float32 parameter is given in decimal and exactly as `<name>_bits` (hex).
+    public static func value(of recipe: TensorRecipe) -> JSONValue {
+        func float(_ fields: inout [String: JSONValue], _ key: String, _ x: Float) {
+            fields[key] = .double(Double(x))
+            fields[key + "_bits"] = .string(hex32(x.bitPattern))
+        }
+        var fields: [String: JSONValue] = [:]
+        switch recipe {
+        case let .random(.uniform(low, high)):
+            fields["kind"] = .string("uniform"); float(&fields, "low", low); float(&fields, "high", high)
+        case let .random(.normal(mean, std)):
+            fields["kind"] = .string("normal"); float(&fields, "mean", mean); float(&fields, "std", std)
+        case let .constant(v):
+            fields["kind"] = .string("constant"); float(&fields, "value", v)
+        case let .eye(rows, columns):
+            fields = ["kind": .string("eye"), "rows": .integer(Int64(rows)), "columns": .integer(Int64(columns))]
+        case let .dirac(shape, groups):
+            fields = ["kind": .string("dirac"), "shape": .array(shape.map { .integer(Int64($0)) }), "groups": .integer(Int64(groups))]
+        }
+        return .object(fields)
+    }
+
+    /// Parses what `value(of: TensorRecipe)` wrote (float parameters from their `_bits`).
+    public static func recipe(from value: JSONValue) throws -> TensorRecipe {
+        guard let fields = value.object, let kind = fields["kind"]?.string else {
+            throw SpecFieldError(field: "recipe", message: "must be an object with a string \"kind\"")
+        }
+        func float(_ key: String) throws -> Float {
+            guard let text = fields[key + "_bits"]?.string, let bits = UInt32(text, radix: 16) else {
+                throw SpecFieldError(field: "recipe.\(key)_bits", message: "is missing or not 8 hex digits")
+            }
+            return Float(bitPattern: bits)
+        }
+        func integers(_ key: String) throws -> [Int] {
+            guard let items = fields[key]?.array, case let ints = items.compactMap(\.int), ints.count == items.count else {
+                throw SpecFieldError(field: "recipe.\(key)", message: "must be an array of integers")
+            }
+            return ints
+        }
+        switch kind {
+        case "uniform": return .random(.uniform(low: try float("low"), high: try float("high")))
+        case "normal": return .random(.normal(mean: try float("mean"), std: try float("std")))
+        case "constant": return .constant(try float("value"))
+        case "eye":
+            guard let rows = fields["rows"]?.int, let columns = fields["columns"]?.int else {
+                throw SpecFieldError(field: "recipe", message: "eye needs integer rows and columns")
+            }
+            return .eye(rows: rows, columns: columns)
+        case "dirac":
+            guard let groups = fields["groups"]?.int else { throw SpecFieldError(field: "recipe.groups", message: "must be an integer") }
+            return .dirac(shape: try integers("shape"), groups: groups)
+        default:
+            throw SpecFieldError(field: "recipe.kind", message: "unknown recipe kind '\(kind)'")
+        }
+    }
+
+    static func hex32(_ x: UInt32) -> String {
+        let s = String(x, radix: 16)
+        return String(repeating: "0", count: 8 - s.count) + s
+    }
+}
+
+/// A field of a spec that is missing or wrong: `field` is its path inside the tensor (e.g. `scheme.std`).
+public struct SpecFieldError: Error, CustomStringConvertible, Equatable {
+    public var field: String
+    public var message: String
+    public var description: String { "field \"\(field)\" \(message)" }
+}
+
+/// Reads typed scheme parameters from an object and remembers which fields were used.
+private final class FieldReader {
+    let fields: [String: JSONValue]
+    let scheme: String
+    private var read: Set<String> = ["name"]
+
+    init(fields: [String: JSONValue], scheme: String) {
+        self.fields = fields
+        self.scheme = scheme
+    }
+
+    func optionalDouble(_ keys: [String]) throws -> Double? {
+        for key in keys {
+            guard let value = fields[key] else { continue }
+            read.insert(key)
+            guard let x = value.number else {
+                throw SpecFieldError(field: "scheme.\(key)", message: "must be a number, got \(value.kind)")
+            }
+            return x
+        }
+        return nil
+    }
+
+    func double(_ keys: [String], default value: Double) throws -> Double { try optionalDouble(keys) ?? value }
+
+    func int(_ key: String, default value: Int) throws -> Int {
+        guard let field = fields[key] else { return value }
+        read.insert(key)
+        guard let i = field.int else { throw SpecFieldError(field: "scheme.\(key)", message: "must be an integer, got \(field.rendered)") }
+        return i
+    }
+
+    func string(_ key: String, default value: String) throws -> String {
+        guard let field = fields[key] else { return value }
+        read.insert(key)
+        guard let s = field.string else { throw SpecFieldError(field: "scheme.\(key)", message: "must be a string, got \(field.kind)") }
+        return s
+    }
+
+    func fanMode(default value: FanMode) throws -> FanMode {
+        let text = try string("mode", default: value.rawValue)
+        guard let mode = FanMode(rawValue: text) else {
+            throw SpecFieldError(field: "scheme.mode", message: "unknown mode '\(text)' (use fan_in, fan_out, fan_avg)")
+        }
+        return mode
+    }
+
+    func nonlinearity(default value: Nonlinearity) throws -> Nonlinearity {
+        let slope = try optionalDouble(["negative_slope"])
+        guard fields["nonlinearity"] != nil else { return slope.map { .leakyRelu(negativeSlope: $0) } ?? value }
+        let text = try string("nonlinearity", default: "")
+        do { return try Nonlinearity(torchName: text, parameter: slope) } catch {
+            throw SpecFieldError(field: "scheme.nonlinearity", message: "\(error)")
+        }
+    }
+
+    func axes(_ key: String, default value: [Int]) throws -> [Int] {
+        guard let field = fields[key] else { return value }
+        read.insert(key)
+        if let i = field.int { return [i] }
+        guard let items = field.array, case let ints = items.compactMap(\.int), ints.count == items.count else {
+            throw SpecFieldError(field: "scheme.\(key)", message: "must be an integer or an array of integers")
+        }
+        return ints
+    }
+
+    func rejectUnread() throws {
+        if let extra = fields.keys.sorted().first(where: { !read.contains($0) }) {
+            throw SpecFieldError(field: "scheme.\(extra)", message: "is not a parameter of \(scheme)")
+        }
+    }
+}
+
+extension Nonlinearity {
+    /// torch's name for the nonlinearity (`calculate_gain`'s first argument).
+    public var torchName: String {
+        switch self {
+        case .linear: return "linear"
+        case .conv1d: return "conv1d"
+        case .conv2d: return "conv2d"
+        case .conv3d: return "conv3d"
+        case .convTranspose1d: return "conv_transpose1d"
+        case .convTranspose2d: return "conv_transpose2d"
+        case .convTranspose3d: return "conv_transpose3d"
+        case .sigmoid: return "sigmoid"
+        case .tanh: return "tanh"
+        case .relu: return "relu"
+        case .selu: return "selu"
+        case .leakyRelu: return "leaky_relu"
+        }
+    }
+}

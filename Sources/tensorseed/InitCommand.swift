@@ -1,0 +1,131 @@
+import ArgumentParser
+import TensorSeed
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `tensorseed init`: a whole model, from a spec or a preset, to one safetensors file.
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Initialize a whole model (a tensor-list JSON spec or a built-in preset) into a safetensors file.",
+        discussion: """
+            Examples:
+              tensorseed init --output model.safetensors                 # the default preset (\(ModelPreset.defaultPreset.rawValue))
+              tensorseed init --preset gpt2-small --seed 42 --output gpt2.safetensors
+              tensorseed init spec.json --dtype bf16 --output model.safetensors
+              tensorseed init --list-presets
+            The file records the seed, each tensor's scheme and a digest in __metadata__; check it with 'tensorseed verify'.
+            """
+    )
+
+    @Argument(help: "A tensor-list JSON spec (see README); without it, --preset or the default preset.")
+    var spec: String?
+    @Option(help: "A built-in model layout (see --list-presets).")
+    var preset: String?
+    @Flag(help: "List the built-in presets and exit.")
+    var listPresets = false
+    @Option(name: [.short, .long], help: "The safetensors file to write.")
+    var output: String = "model.safetensors"
+    @Option(help: "The 64-bit seed (default: the spec's, else 0).")
+    var seed: UInt64?
+    @Option(help: "Storage type of tensors without their own: f32, f16, bf16, f64 (default: the spec's or preset's).")
+    var dtype: String?
+    @Option(help: "Threads for the CPU engine (default: all cores).")
+    var threads: Int?
+    @Option(help: "Size of each of the two staging buffers, in MiB.")
+    var chunkMib: Int = 32
+    @Flag(help: "Overwrite the output file if it exists.")
+    var force = false
+    @Flag(help: "No progress line.")
+    var quiet = false
+    @OptionGroup var engineOptions: EngineOptions
+
+    func validate() throws {
+        if spec != nil, preset != nil { throw ValidationError("give a spec file or --preset, not both") }
+        if let preset, ModelPreset(rawValue: preset) == nil {
+            throw ValidationError("unknown preset '\(preset)' (known: \(ModelPreset.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        if let dtype, StorageType(name: dtype) == nil { throw ValidationError("unknown --dtype '\(dtype)' (use f32, f16, bf16, f64)") }
+        guard (1...1024).contains(chunkMib) else { throw ValidationError("--chunk-mib must be in 1...1024") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be >= 1 (got \(threads))") }
+    }
+
+    func run() throws {
+        if listPresets {
+            for p in ModelPreset.allCases {
+                let plan = try p.plan(seed: 0)
+                print(pad(p.rawValue, 12) + pad("\(plan.tensors.count) tensors", 13) + pad("\(plan.parameterCount) parameters", 26) + p.summary)
+            }
+            return
+        }
+        try failingCleanly {
+            let type = dtype.flatMap { StorageType(name: $0) }
+            let plan: ModelPlan
+            if let spec {
+                plan = try ModelSpec.plan(file: spec, seed: seed, dtype: type)
+            } else {
+                let p = preset.flatMap { ModelPreset(rawValue: $0) } ?? ModelPreset.defaultPreset
+                plan = try p.plan(seed: seed ?? 0, dtype: type)
+            }
+            Interruption.installSignalHandlers()
+            let writer = SafetensorsWriter(engine: try EngineChoice(parsing: engineOptions.device), threads: threads,
+                                           selfCheck: !engineOptions.noSelfCheck, chunkBytes: chunkMib << 20, force: force)
+            let progress = ProgressLine(enabled: !quiet && isatty(2) != 0)
+            let summary = try writer.write(plan, to: output) { written, total in progress.update(done: written, total: total) }
+            progress.finish()
+            print("wrote \(summary.path): \(summary.tensors) tensors, \(summary.parameters) parameters, \(summary.fileBytes) bytes "
+                  + "in \(format(summary.seconds, digits: 3)) s, \(format(summary.gigabytesPerSecond)) GB/s, seed \(plan.seed), engine \(summary.engine)")
+        }
+    }
+}
+
+/// Runs `body`; an error becomes one line on stderr and a non-zero exit (130 after SIGINT, 143 after SIGTERM).
+func failingCleanly(_ body: () throws -> Void) throws {
+    do { try body() } catch let error as ExitCode {
+        throw error
+    } catch {
+        printError("tensorseed: error: \(error)")
+        if case let WriterError.interrupted(_, signal) = error { throw ExitCode(128 + signal) }
+        throw ExitCode.failure
+    }
+}
+
+/// A one-line progress display on stderr (bytes, rate, ETA), redrawn at most 10 times a second.
+final class ProgressLine {
+    private let enabled: Bool
+    private let start = DispatchTimeSeconds.now()
+    private var last = 0.0
+    private var drawn = false
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func update(done: Int, total: Int) {
+        guard enabled else { return }
+        let now = DispatchTimeSeconds.now()
+        guard now - last >= 0.1 || done == total else { return }
+        last = now
+        let elapsed = max(now - start, 1e-9)
+        let rate = Double(done) / elapsed
+        let eta = rate > 0 ? Double(total - done) / rate : 0
+        let percent = total > 0 ? 100 * Double(done) / Double(total) : 100
+        let line = "\r\(format(percent, digits: 1))%  \(format(Double(done) / 1e9)) / \(format(Double(total) / 1e9)) GB  "
+            + "\(format(rate / 1e9)) GB/s  ETA \(format(eta, digits: 0)) s   "
+        let bytes = Array(line.utf8)
+        _ = write(2, bytes, bytes.count)
+        drawn = true
+    }
+
+    func finish() {
+        if drawn { printError("") }
+    }
+}
+
+/// Monotonic seconds.
+enum DispatchTimeSeconds {
+    static func now() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+}

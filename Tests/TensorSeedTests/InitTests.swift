@@ -1,0 +1,266 @@
+import Foundation
+import XCTest
+@testable import TensorSeed
+
+/// `tensorseed init`'s library side: spec parsing, presets, the safetensors writer and the verifier.
+final class InitTests: XCTestCase {
+    private var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("tensorseed-init-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    private func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+
+    private func files() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() }
+
+    private static let smallSpec = """
+        {"seed": 7, "dtype": "f32",
+         "tensors": [{"name": "enc.weight", "shape": [64, 32], "scheme": {"name": "kaiming_uniform", "a": 2.23606797749979}},
+                     {"name": "enc.bias", "shape": [64]},
+                     {"name": "enc.norm.weight", "shape": [64], "dtype": "bf16"},
+                     {"name": "dec.weight", "shape": [33, 64], "dtype": "f16"},
+                     {"name": "emb", "shape": [5, 7], "dtype": "f64", "scheme": {"name": "eye"}},
+                     {"name": "empty", "shape": [0, 3]}],
+         "rules": [{"pattern": "*.bias", "scheme": {"name": "zeros"}},
+                   {"pattern": "*norm*.weight", "scheme": {"name": "ones"}},
+                   {"pattern": "*", "scheme": {"name": "normal", "std": 0.02}}]}
+        """
+
+    private func plan(_ text: String = smallSpec) throws -> ModelPlan { try ModelSpec.plan(json: Data(text.utf8)) }
+
+    private func specError(_ text: String) -> String {
+        do { _ = try plan(text); return "no error" } catch { return "\(error)" }
+    }
+
+    // MARK: specs
+
+    func testRulesApplyInOrderToTensorsWithoutScheme() throws {
+        let p = try plan()
+        XCTAssertEqual(p.seed, 7)
+        let schemes = Dictionary(uniqueKeysWithValues: p.tensors.map { ($0.name, $0.scheme) })
+        XCTAssertEqual(schemes["enc.weight"], .kaimingUniform(a: 2.23606797749979, mode: .fanIn, nonlinearity: .leakyRelu()))
+        XCTAssertEqual(schemes["enc.bias"], .zeros)
+        XCTAssertEqual(schemes["enc.norm.weight"], .ones)        // "*" comes later, so "*norm*.weight" wins
+        XCTAssertEqual(schemes["dec.weight"], .normal(mean: 0, std: 0.02))
+        XCTAssertEqual(p.tensors.map(\.dtype), [.float32, .float32, .bfloat16, .float16, .float64, .float32])
+        XCTAssertTrue(NamePattern.matches("h.?.attn*", "h.3.attn.c_proj.weight"))
+        XCTAssertFalse(NamePattern.matches("h.?.attn*", "h.12.attn.c_proj.weight"))
+        XCTAssertTrue(NamePattern.matches("*", ""))
+        XCTAssertFalse(NamePattern.matches("*.bias", "bias"))
+    }
+
+    func testSpecErrorsNameTheTensorAndField() {
+        XCTAssertTrue(specError("{\"tensors\": [").contains("invalid JSON"), specError("{\"tensors\": ["))
+        XCTAssertEqual(specError("{}"), "spec: field \"tensors\" is missing")
+        let unknown = specError(#"{"tensors": [{"name": "a", "shape": [2, 2], "scheme": {"name": "gaussian"}}]}"#)
+        XCTAssertTrue(unknown.hasPrefix("tensors[0] \"a\": field \"scheme.name\" unknown scheme 'gaussian'"), unknown)
+        let negative = specError(#"{"tensors": [{"name": "x", "shape": [1]}, {"name": "b", "shape": [3, -1]}], "rules": [{"pattern": "*", "scheme": {"name": "zeros"}}]}"#)
+        XCTAssertEqual(negative, "tensors[1] \"b\": field \"shape\"[1] must be an integer >= 0, got -1")
+        XCTAssertEqual(specError(#"{"tensors": [{"shape": [1]}]}"#), "tensors[0]: field \"name\" is missing")
+        XCTAssertEqual(specError(#"{"tensors": [{"name": "w"}]}"#), "tensors[0] \"w\": field \"shape\" is missing")
+        XCTAssertEqual(specError(#"{"tensors": [{"name": "w", "shape": [2]}]}"#),
+                       "tensors[0] \"w\": field \"scheme\" is missing and no rule's pattern matches the name")
+        let typo = specError(#"{"tensors": [{"name": "w", "shape": [2], "scheme": {"name": "normal", "sdt": 1}}]}"#)
+        XCTAssertEqual(typo, "tensors[0] \"w\": field \"scheme.sdt\" is not a parameter of normal")
+        let fans = specError(#"{"tensors": [{"name": "w", "shape": [4], "scheme": {"name": "xavier_normal"}}]}"#)
+        XCTAssertTrue(fans.hasPrefix("tensors[0] \"w\": field \"scheme\": xavier_normal needs a tensor with at least 2 dimensions"), fans)
+        XCTAssertTrue(specError(#"{"tensors": [{"name": "w", "shape": [2], "scheme": {"name": "trunc_normal"}}]}"#).contains("not available yet"))
+        XCTAssertTrue(specError(#"{"tensors": [{"name": "w", "shape": [2], "dtype": "int8", "scheme": {"name": "ones"}}]}"#).contains("field \"dtype\""))
+        XCTAssertTrue(specError(#"{"tensors": [{"name": "w", "shape": [2], "scheme": {"name": "ones"}}, {"name": "w", "shape": [2], "scheme": {"name": "ones"}}]}"#).contains("duplicate"))
+        XCTAssertTrue(specError(#"{"tensors": [], "rules": [{"pattern": "*", "scheme": {"name": "normal", "std": "x"}}]}"#).hasPrefix("rules[0] \"*\": field \"scheme.std\" must be a number"))
+        XCTAssertTrue(specError("[1, 2]").contains("must be a JSON object"))
+    }
+
+    func testMalformedSpecsNeverCrash() {
+        // Mutations of a valid spec: every one either plans or throws a SpecError.
+        let base = Array(InitTests.smallSpec.utf8)
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            var bytes = base
+            for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                let i = Int.random(in: 0..<bytes.count, using: &generator)
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: bytes[i] = UInt8.random(in: 0x20...0x7e, using: &generator)
+                case 1: bytes.remove(at: i)
+                default: bytes.insert(Array("-9[]{}\":,0e".utf8).randomElement(using: &generator)!, at: i)
+                }
+            }
+            do { _ = try ModelSpec.plan(json: Data(bytes)) } catch is SpecError {} catch {
+                XCTFail("not a SpecError: \(error) for \(String(decoding: bytes, as: UTF8.self))")
+            }
+        }
+    }
+
+    func testSchemeJSONRoundTrips() throws {
+        let schemes: [InitScheme] = [.uniform(low: -0.5, high: 2), .normal(mean: 1, std: 0.02), .constant(0.25), .zeros, .ones, .eye,
+                                     .dirac(groups: 2), .xavierUniform(gain: 1.5), .xavierNormal(gain: 1),
+                                     .kaimingUniform(a: 5.0.squareRoot(), mode: .fanIn, nonlinearity: .leakyRelu()),
+                                     .kaimingNormal(a: 0, mode: .fanOut, nonlinearity: .relu), .lecunUniform,
+                                     .varianceScaling(scale: 2, mode: .fanAvg, distribution: .uniform, inAxis: [0], outAxis: [1, 2], batchAxis: [])]
+        for scheme in schemes {
+            let text = SchemeJSON.value(of: scheme).rendered
+            XCTAssertEqual(try SchemeJSON.scheme(from: JSONValue.parse(Data(text.utf8))), scheme, text)
+            let recipe = try scheme.recipe(shape: scheme == .eye ? [4, 2] : [4, 2, 3])
+            XCTAssertEqual(try SchemeJSON.recipe(from: JSONValue.parse(Data(SchemeJSON.value(of: recipe).rendered.utf8))), recipe)
+        }
+    }
+
+    // MARK: presets
+
+    func testPresets() throws {
+        let mlp = try ModelPreset.mlpMNIST.plan(seed: 0)
+        XCTAssertEqual(mlp.tensors.map(\.name), ["0.weight", "0.bias", "2.weight", "2.bias"])
+        XCTAssertEqual(mlp.tensors.map(\.shape), [[256, 784], [256], [10, 256], [10]])
+        XCTAssertEqual(mlp.tensors[1].recipe, .random(.uniform(low: -Float(1 / 784.0.squareRoot()), high: Float(1 / 784.0.squareRoot()))))
+        XCTAssertEqual(mlp.tensors[0].recipe, mlp.tensors[1].recipe)   // kaiming_uniform(a=√5) is U(±1/√fan_in)
+
+        let gpt2 = try ModelPreset.gpt2Small.plan(seed: 0)
+        XCTAssertEqual(gpt2.tensors.count, 2 + 12 * 12 + 2)
+        XCTAssertEqual(gpt2.parameterCount, 124_439_808)
+        let byName = Dictionary(uniqueKeysWithValues: gpt2.tensors.map { ($0.name, $0) })
+        XCTAssertEqual(byName["transformer.h.11.attn.c_attn.weight"]?.shape, [768, 2304])
+        XCTAssertEqual(byName["transformer.h.0.mlp.c_proj.weight"]?.shape, [3072, 768])
+        XCTAssertEqual(byName["transformer.h.0.mlp.c_proj.weight"]?.scheme, .normal(mean: 0, std: 0.02 / 24.0.squareRoot()))
+        XCTAssertEqual(byName["transformer.h.3.attn.c_proj.weight"]?.scheme, .normal(mean: 0, std: 0.02 / 24.0.squareRoot()))
+        XCTAssertEqual(byName["transformer.ln_f.weight"]?.scheme, .ones)
+        XCTAssertEqual(byName["transformer.h.5.mlp.c_fc.bias"]?.scheme, .zeros)
+        XCTAssertNil(byName["lm_head.weight"])
+
+        let llama = try ModelPreset.llama7B.plan(seed: 0)
+        XCTAssertEqual(llama.tensors.count, 1 + 32 * 9 + 2)
+        XCTAssertEqual(llama.parameterCount, 6_738_415_616)
+        XCTAssertEqual(llama.byteCount, 2 * 6_738_415_616)
+        XCTAssertTrue(llama.tensors.allSatisfy { $0.dtype == .bfloat16 })
+        XCTAssertEqual(llama.tensors.first { $0.name == "model.layers.31.mlp.down_proj.weight" }?.shape, [4096, 11008])
+    }
+
+    // MARK: safetensors
+
+    func testHeaderFormat() throws {
+        let p = try plan()
+        let out = path("small.safetensors")
+        let summary = try SafetensorsWriter(engine: .cpu, chunkBytes: 1000).write(p, to: out)
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: out)))
+        XCTAssertEqual(summary.fileBytes, bytes.count)
+        let n = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        XCTAssertEqual(n % 8, 0)
+        XCTAssertEqual(bytes[8], UInt8(ascii: "{"))
+        let json = try JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + n)])) as! [String: Any]
+        XCTAssertEqual(Set(json.keys), Set(p.tensors.map(\.name) + ["__metadata__"]))
+        var ranges: [(Int, Int, Int)] = []   // begin, end, element size
+        for job in p.tensors {
+            let entry = json[job.name] as! [String: Any]
+            XCTAssertEqual(entry["dtype"] as? String, job.dtype.rawValue)
+            XCTAssertEqual(entry["shape"] as? [Int], job.shape)
+            let offsets = entry["data_offsets"] as! [Int]
+            XCTAssertEqual(offsets[1] - offsets[0], job.byteCount)
+            XCTAssertEqual(offsets[0] % job.dtype.byteSize, 0, "\(job.name) is aligned to its element size")
+            ranges.append((offsets[0], offsets[1], job.dtype.byteSize))
+        }
+        ranges.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+        XCTAssertEqual(ranges.first?.0, 0)
+        for (a, b) in zip(ranges, ranges.dropFirst()) { XCTAssertEqual(a.1, b.0, "contiguous") }
+        XCTAssertEqual(8 + n + ranges.last!.1, bytes.count)
+        let metadata = json["__metadata__"] as! [String: String]
+        XCTAssertEqual(metadata["tensorseed.spec_version"], "1")
+        XCTAssertEqual(metadata["tensorseed.seed"], "7")
+        XCTAssertTrue(metadata["tensorseed.digest.enc.weight"]!.hasPrefix("fnv1a64w:"))
+        XCTAssertNotNil(metadata["tensorseed.scheme.dec.weight"]!.range(of: "\"std_bits\":\"3ca3d70a\""))
+
+        // The data equal TensorGenerator's own fill of each tensor.
+        let generator = TensorGenerator(seed: 7)
+        for job in p.tensors {
+            let offsets = (json[job.name] as! [String: Any])["data_offsets"] as! [Int]
+            var expected = [UInt8]()
+            try generator.fill(&expected, tensor: job.name, shape: job.shape, scheme: job.scheme, dtype: job.dtype, on: .cpu)
+            XCTAssertEqual(Array(bytes[(8 + n + offsets[0])..<(8 + n + offsets[1])]), expected, job.name)
+        }
+        XCTAssertEqual(try files(), ["small.safetensors"], "no temporary file left")
+    }
+
+    func testDigestIsIndependentOfSplitting() {
+        let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 37) }
+        var whole = TensorDigest()
+        bytes.withUnsafeBytes { whole.update($0) }
+        for split in [[1], [3, 7, 11], [8, 8, 8], [500], [999]] {
+            var d = TensorDigest(), at = 0
+            for cut in split + [bytes.count] where cut > at {
+                bytes[at..<min(cut + at, bytes.count)].withUnsafeBytes { d.update($0) }
+                at = min(cut + at, bytes.count)
+            }
+            if at < bytes.count { bytes[at...].withUnsafeBytes { d.update($0) } }
+            XCTAssertEqual(d, whole, "\(split)")
+        }
+        var other = TensorDigest()
+        (bytes + [0]).withUnsafeBytes { other.update($0) }
+        XCTAssertNotEqual(other.value, whole.value, "a trailing zero byte changes the digest")
+    }
+
+    func testExistingFileIsKeptWithoutForce() throws {
+        let out = path("model.safetensors")
+        try Data("keep me".utf8).write(to: URL(fileURLWithPath: out))
+        XCTAssertThrowsError(try SafetensorsWriter(engine: .cpu).write(try plan(), to: out)) {
+            XCTAssertEqual($0 as? WriterError, .exists(path: out))
+        }
+        XCTAssertEqual(try String(contentsOfFile: out, encoding: .utf8), "keep me")
+        XCTAssertNoThrow(try SafetensorsWriter(engine: .cpu, force: true).write(try plan(), to: out))
+        XCTAssertEqual(try files(), ["model.safetensors"])
+        XCTAssertEqual(try SafetensorsHeader.read(path: out).entries.count, 6)
+    }
+
+    func testTemporaryFileRemovedOnError() throws {
+        // Failures before the temporary file exists (no folder, no such device) and after it (rename onto a
+        // non-empty directory, even with force) all leave the folder as it was.
+        let missingFolder = path("no/such/folder/model.safetensors")
+        XCTAssertThrowsError(try SafetensorsWriter(engine: .cpu).write(try plan(), to: missingFolder)) {
+            XCTAssertTrue("\($0)".contains("cannot create"), "\($0)")
+        }
+        XCTAssertThrowsError(try SafetensorsWriter(engine: .opencl(platform: 99, device: 0)).write(try plan(), to: path("m.safetensors")))
+        let directory = path("taken.safetensors")
+        try FileManager.default.createDirectory(atPath: directory + "/inside", withIntermediateDirectories: true)
+        XCTAssertThrowsError(try SafetensorsWriter(engine: .cpu, force: true).write(try plan(), to: directory)) {
+            XCTAssertTrue("\($0)".contains("cannot write"), "\($0)")
+        }
+        XCTAssertEqual(try files(), ["taken.safetensors"], "only the directory that was already there")
+    }
+
+    // MARK: verify
+
+    func testRoundTripAndFlippedByte() throws {
+        let out = path("rt.safetensors")
+        try SafetensorsWriter(engine: .cpu, chunkBytes: 4096).write(try plan(), to: out)
+        let checks = try SafetensorsVerifier(engine: .cpu, chunkBytes: 1024).verify(path: out)
+        XCTAssertEqual(checks.count, 6)
+        XCTAssertTrue(checks.allSatisfy { $0.outcome == .ok }, "\(checks.map(\.line))")
+
+        // Flip one bit of element 100 of dec.weight (f16).
+        let header = try SafetensorsHeader.read(path: out)
+        let entry = header.entries.first { $0.name == "dec.weight" }!
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: out))
+        let at = UInt64(header.dataStart + entry.begin + 100 * 2 + 1)
+        try handle.seek(toOffset: at)
+        var byte = try handle.read(upToCount: 1)!
+        byte[0] ^= 0x10
+        try handle.seek(toOffset: at)
+        try handle.write(contentsOf: byte)
+        try handle.close()
+        let after = try SafetensorsVerifier(engine: .cpu, chunkBytes: 64).verify(path: out)
+        XCTAssertEqual(after.first { $0.name == "dec.weight" }?.outcome, .mismatch(index: 100))
+        XCTAssertEqual(after.filter { $0.outcome == .ok }.count, 5)
+    }
+
+    func testVerifyRejectsFilesWithoutMetadata() throws {
+        let out = path("plain.safetensors")
+        let header = SafetensorsHeader(entries: [SafetensorsEntry(name: "w", dtype: "F32", shape: [2], begin: 0, end: 8)], metadata: [:])
+        try Data(header.fileBytes() + [UInt8](repeating: 0, count: 8)).write(to: URL(fileURLWithPath: out))
+        XCTAssertThrowsError(try SafetensorsVerifier().verify(path: out)) { XCTAssertEqual($0 as? VerifyError, .notTensorSeed(path: out)) }
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: out))
+        XCTAssertThrowsError(try SafetensorsVerifier().verify(path: out)) { XCTAssertTrue("\($0)".contains("shorter than")) }
+    }
+}

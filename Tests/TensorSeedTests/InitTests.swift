@@ -70,7 +70,7 @@ final class InitTests: XCTestCase {
         XCTAssertEqual(typo, "tensors[0] \"w\": field \"scheme.sdt\" is not a parameter of normal")
         let fans = specError(#"{"tensors": [{"name": "w", "shape": [4], "scheme": {"name": "xavier_normal"}}]}"#)
         XCTAssertTrue(fans.hasPrefix("tensors[0] \"w\": field \"scheme\": xavier_normal needs a tensor with at least 2 dimensions"), fans)
-        XCTAssertTrue(specError(#"{"tensors": [{"name": "w", "shape": [2], "scheme": {"name": "trunc_normal"}}]}"#).contains("not available yet"))
+        XCTAssertTrue(specError(#"{"tensors": [{"name": "w", "shape": [2], "scheme": {"name": "trunc_normal", "a": 1, "b": -1}}]}"#).contains("below b"))
         XCTAssertTrue(specError(#"{"tensors": [{"name": "w", "shape": [2], "dtype": "int8", "scheme": {"name": "ones"}}]}"#).contains("field \"dtype\""))
         XCTAssertTrue(specError(#"{"tensors": [{"name": "w", "shape": [2], "scheme": {"name": "ones"}}, {"name": "w", "shape": [2], "scheme": {"name": "ones"}}]}"#).contains("duplicate"))
         XCTAssertTrue(specError(#"{"tensors": [], "rules": [{"pattern": "*", "scheme": {"name": "normal", "std": "x"}}]}"#).hasPrefix("rules[0] \"*\": field \"scheme.std\" must be a number"))
@@ -101,7 +101,9 @@ final class InitTests: XCTestCase {
         let schemes: [InitScheme] = [.uniform(low: -0.5, high: 2), .normal(mean: 1, std: 0.02), .constant(0.25), .zeros, .ones, .eye,
                                      .dirac(groups: 2), .xavierUniform(gain: 1.5), .xavierNormal(gain: 1),
                                      .kaimingUniform(a: 5.0.squareRoot(), mode: .fanIn, nonlinearity: .leakyRelu()),
-                                     .kaimingNormal(a: 0, mode: .fanOut, nonlinearity: .relu), .lecunUniform,
+                                     .kaimingNormal(a: 0, mode: .fanOut, nonlinearity: .relu), .lecunUniform, .lecunNormal,
+                                     .truncatedNormal(mean: 0.5, std: 0.02, a: 0.46, b: 0.7),
+                                     .varianceScaling(scale: 1, mode: .fanIn, distribution: .truncatedNormal),
                                      .varianceScaling(scale: 2, mode: .fanAvg, distribution: .uniform, inAxis: [0], outAxis: [1, 2], batchAxis: [])]
         for scheme in schemes {
             let text = SchemeJSON.value(of: scheme).rendered

@@ -25,7 +25,8 @@ public enum SchemeJSON {
         case "normal":
             scheme = .normal(mean: try reader.double(["mean"], default: 0), std: try reader.double(["std"], default: 1))
         case "trunc_normal":
-            throw SpecFieldError(field: "scheme.name", message: "trunc_normal is not available yet in this build")
+            scheme = .truncatedNormal(mean: try reader.double(["mean"], default: 0), std: try reader.double(["std"], default: 1),
+                                      a: try reader.double(["a"], default: -2), b: try reader.double(["b"], default: 2))
         case "constant":
             guard let v = try reader.optionalDouble(["val", "value"]) else {
                 throw SpecFieldError(field: "scheme.val", message: "is missing (constant needs a value)")
@@ -67,6 +68,8 @@ public enum SchemeJSON {
         switch scheme {
         case let .uniform(low, high): fields["a"] = .double(low); fields["b"] = .double(high)
         case let .normal(mean, std): fields["mean"] = .double(mean); fields["std"] = .double(std)
+        case let .truncatedNormal(mean, std, a, b):
+            fields["mean"] = .double(mean); fields["std"] = .double(std); fields["a"] = .double(a); fields["b"] = .double(b)
         case let .constant(v): fields["val"] = .double(v)
         case .zeros, .ones, .eye, .lecunUniform, .lecunNormal: break
         case let .dirac(groups): fields["groups"] = .integer(Int64(groups))
@@ -99,6 +102,9 @@ public enum SchemeJSON {
             fields["kind"] = .string("uniform"); float(&fields, "low", low); float(&fields, "high", high)
         case let .random(.normal(mean, std)):
             fields["kind"] = .string("normal"); float(&fields, "mean", mean); float(&fields, "std", std)
+        case let .random(.truncatedNormal(mean, std, low, high)):
+            fields["kind"] = .string("truncated_normal"); float(&fields, "mean", mean); float(&fields, "std", std)
+            float(&fields, "low", low); float(&fields, "high", high)
         case let .constant(v):
             fields["kind"] = .string("constant"); float(&fields, "value", v)
         case let .eye(rows, columns):
@@ -129,6 +135,8 @@ public enum SchemeJSON {
         switch kind {
         case "uniform": return .random(.uniform(low: try float("low"), high: try float("high")))
         case "normal": return .random(.normal(mean: try float("mean"), std: try float("std")))
+        case "truncated_normal":
+            return .random(.truncatedNormal(mean: try float("mean"), std: try float("std"), low: try float("low"), high: try float("high")))
         case "constant": return .constant(try float("value"))
         case "eye":
             guard let rows = fields["rows"]?.int, let columns = fields["columns"]?.int else {

@@ -39,7 +39,7 @@ struct BenchCommand: ParsableCommand {
         } else {
             print("engine: \(selection.engine.name) (\(selection.reason))")
             print("memory write bandwidth: \(format(memset.gigabytesPerSecond)) GB/s (memset of an already-touched \(elements * 4)-byte buffer, best of \(repeats))")
-            print(pad("engine / device", 44) + pad("distribution", 14) + pad("elements", 12) + pad("GB/s", 9)
+            print(pad("engine / device", 44) + pad("distribution", 17) + pad("elements", 12) + pad("GB/s", 9)
                   + pad("Gsamples/s", 12) + pad("x cpu", 8) + "x memset")
         }
         for d in distributions.split(separator: ",") {
@@ -63,7 +63,7 @@ struct BenchCommand: ParsableCommand {
                           + "\"seconds\": \(t.seconds), \"gbps\": \(t.gigabytesPerSecond), \"gsamples_per_s\": \(t.gigasamplesPerSecond), "
                           + "\"ratio_cpu\": \(versusCPU), \"memset_gbps\": \(memset.gigabytesPerSecond), \"ratio_memset\": \(versusMemset)}")
                 } else {
-                    let row: [String] = [pad(engine.name, 44), pad(kind.rawValue, 14), pad(String(elements), 12),
+                    let row: [String] = [pad(engine.name, 44), pad(kind.rawValue, 17), pad(String(elements), 12),
                                          pad(format(t.gigabytesPerSecond), 9), pad(format(t.gigasamplesPerSecond, digits: 3), 12),
                                          pad(format(versusCPU), 8), format(versusMemset)]
                     print(row.joined())

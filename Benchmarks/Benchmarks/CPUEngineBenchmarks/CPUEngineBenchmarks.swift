@@ -1,4 +1,4 @@
-// CPUEngine throughput: fill 2^22 float32 values (16 MiB) into one buffer that
+// CPUEngine and OpenCLEngine throughput: fill 2^22 float32 values (16 MiB) into one buffer that
 // is allocated and written once up front, so page faults are not measured.
 // One benchmark iteration is one fill; throughput is fills per second, and
 // mallocCountTotal shows that a fill allocates (almost) nothing.
@@ -39,6 +39,7 @@ let benchmarks: @Sendable () -> Void = {
         ("uniform", .standardUniform),
         ("normal", .standardNormal),
         ("normal(mean: 0, std: 0.02)", .normal(mean: 0, std: 0.02)),
+        ("truncated_normal(-2, 2)", .truncatedNormal(mean: 0, std: 1, low: -2, high: 2)),
     ]
 
     for (label, distribution) in cases {
@@ -48,6 +49,23 @@ let benchmarks: @Sendable () -> Void = {
                                 distribution: distribution)
             }
             blackHole(buffer.storage[elementCount - 1])
+        }
+    }
+
+    // The device engine on the first OpenCL device (PoCL's CPU device on a machine without a GPU),
+    // with and without the per-chunk self-check; skipped when there is no OpenCL device.
+    if let device = try? OpenCLDiscovery.devices().first {
+        for selfCheck in [true, false] {
+            guard let openCL = try? OpenCLEngine(device: device, selfCheck: selfCheck) else { continue }
+            for (label, distribution) in cases.prefix(2) {
+                Benchmark("OpenCLEngine fill 2^22 float32 \(label) [\(openCL.name), self-check \(selfCheck ? "on" : "off")]") { benchmark in
+                    for iteration in benchmark.scaledIterations {
+                        try openCL.fill(buffer.storage, stream: stream, offset: UInt64(iteration) << 22,
+                                        distribution: distribution)
+                    }
+                    blackHole(buffer.storage[elementCount - 1])
+                }
+            }
         }
     }
 }

@@ -27,6 +27,7 @@ final class TensorGeneratorTests: XCTestCase {
             .uniform(low: -0.1, high: 0.3), .normal(mean: 1, std: 0.5), .constant(0.25), .zeros, .ones,
             .xavierUniform(gain: 1.5), .xavierNormal(), .kaimingUniform(a: 5.0.squareRoot()), .kaimingNormal(mode: .fanOut),
             .lecunUniform, .varianceScaling(scale: 2, mode: .fanAvg, distribution: .normal),
+            .truncatedNormal(mean: 0, std: 0.02, a: -0.04, b: 0.04), .lecunNormal,
         ]
         let choices: [EngineChoice] = [.cpu, .opencl(platform: 0, device: 0)]
         for scheme in schemes {
@@ -47,6 +48,27 @@ final class TensorGeneratorTests: XCTestCase {
                 XCTAssertEqual(Set(results).count, 1, "\(scheme) \(dtype)")
             }
         }
+    }
+
+    func testSparseZeroesTheSameCountInEveryColumnAndKeepsTheStreamElsewhere() throws {
+        let generator = TensorGenerator(seed: 9)
+        let (rows, columns) = (10, 7)
+        var cpu = [Float](), device = [Float]()
+        try generator.fill(&cpu, tensor: "sparse.w", shape: [rows, columns], scheme: .sparse(sparsity: 0.25, std: 0.5), on: .cpu)
+        let normal = try CPUEngine().generate(stream: TensorStream(seed: 9, name: "sparse.w"), count: rows * columns,
+                                              distribution: .normal(mean: 0, std: 0.5))
+        for c in 0..<columns {
+            let column = (0..<rows).map { cpu[$0 * columns + c] }
+            XCTAssertEqual(column.filter { $0 == 0 }.count, 3, "column \(c): torch's ceil(0.25 · 10) zeros")
+        }
+        for i in cpu.indices where cpu[i] != 0 { XCTAssertEqual(cpu[i].bitPattern, normal[i].bitPattern) }
+        do {
+            try generator.fill(&device, tensor: "sparse.w", shape: [rows, columns], scheme: .sparse(sparsity: 0.25, std: 0.5),
+                               on: .opencl(platform: 0, device: 0))
+            XCTAssertEqual(device.map(\.bitPattern), cpu.map(\.bitPattern))
+        } catch where "\(error)".contains("no OpenCL") {}
+        XCTAssertThrowsError(try InitScheme.sparse(sparsity: 0.1).recipe(shape: [4, 4, 4]))
+        XCTAssertThrowsError(try InitScheme.sparse(sparsity: 1.5).recipe(shape: [4, 4]))
     }
 
     func testStructuredSchemes() throws {

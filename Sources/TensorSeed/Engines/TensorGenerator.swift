@@ -78,6 +78,13 @@ public final class TensorGenerator: @unchecked Sendable {
         case let .dirac(shape, groups):
             let ones = StructuredFill.diracOnes(shape: shape, groups: groups)
             StructuredFill.fill(destination, as: dtype, offset: offset) { ones.contains($0) ? 1 : 0 }
+        case let .sparse(rows, columns, zerosPerColumn, std):
+            // Values from the tensor's stream on the chosen engine, then the mask on the host (the same on every engine).
+            let values = try engine(choice).engine.generate(stream: TensorStream(seed: seed, name: tensor), offset: offset,
+                                                             count: count, distribution: .normal(mean: 0, std: std))
+            let zeros = try StructuredFill.sparseZeros(seed: seed, tensor: tensor, rows: rows, columns: columns,
+                                                      zerosPerColumn: zerosPerColumn)
+            StructuredFill.fill(destination, as: dtype, offset: offset) { i in zeros.contains(i) ? 0 : values[Int(i - offset)] }
         }
     }
 }
@@ -99,6 +106,23 @@ enum StructuredFill {
             type.store(UnsafeBufferPointer(rebasing: staging[0..<n]), to: base + done * type.byteSize)
             done += n
         }
+    }
+
+    /// The sparsity mask's stream name suffix (SPEC.md 7.3).
+    static let sparsityKeySuffix = "\u{0}sparsity"
+
+    /// The flat indices set to zero by `sparse` (SPEC.md 7.3): in column c, the `zerosPerColumn` rows r with
+    /// the smallest key (u(r·columns + c), r), u from the uniform stream of the name followed by NUL "sparsity".
+    static func sparseZeros(seed: UInt64, tensor: String, rows: Int, columns: Int, zerosPerColumn: Int) throws -> Set<UInt64> {
+        guard zerosPerColumn > 0, rows > 0, columns > 0 else { return [] }
+        let keys = try CPUEngine().generate(stream: TensorStream(seed: seed, name: tensor + sparsityKeySuffix),
+                                            count: rows * columns, distribution: .standardUniform)
+        var zeros = Set<UInt64>(minimumCapacity: zerosPerColumn * columns)
+        for c in 0..<columns {
+            let order = (0..<rows).sorted { (keys[$0 * columns + c], $0) < (keys[$1 * columns + c], $1) }
+            for r in order.prefix(zerosPerColumn) { zeros.insert(UInt64(r * columns + c)) }
+        }
+        return zeros
     }
 
     /// The flat indices that torch's `dirac_(groups)` sets to one: [g·(out/groups) + d, d, centre…]

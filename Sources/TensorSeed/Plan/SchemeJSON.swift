@@ -6,7 +6,7 @@
 /// `kaiming_* {a, mode, nonlinearity}`, `variance_scaling {scale, mode, distribution, in_axis, out_axis, batch_axis}`.
 public enum SchemeJSON {
     /// The scheme names a spec may use.
-    public static let names = ["uniform", "normal", "trunc_normal", "constant", "zeros", "ones", "eye", "dirac",
+    public static let names = ["uniform", "normal", "trunc_normal", "constant", "zeros", "ones", "eye", "dirac", "sparse",
                                "xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal",
                                "lecun_uniform", "lecun_normal", "variance_scaling"]
 
@@ -36,6 +36,11 @@ public enum SchemeJSON {
         case "ones": scheme = .ones
         case "eye": scheme = .eye
         case "dirac": scheme = .dirac(groups: try reader.int("groups", default: 1))
+        case "sparse":
+            guard let sparsity = try reader.optionalDouble(["sparsity"]) else {
+                throw SpecFieldError(field: "scheme.sparsity", message: "is missing (sparse needs a sparsity in [0, 1])")
+            }
+            scheme = .sparse(sparsity: sparsity, std: try reader.double(["std"], default: 0.01))
         case "xavier_uniform": scheme = .xavierUniform(gain: try reader.double(["gain"], default: 1))
         case "xavier_normal": scheme = .xavierNormal(gain: try reader.double(["gain"], default: 1))
         case "kaiming_uniform", "kaiming_normal":
@@ -73,6 +78,7 @@ public enum SchemeJSON {
         case let .constant(v): fields["val"] = .double(v)
         case .zeros, .ones, .eye, .lecunUniform, .lecunNormal: break
         case let .dirac(groups): fields["groups"] = .integer(Int64(groups))
+        case let .sparse(sparsity, std): fields["sparsity"] = .double(sparsity); fields["std"] = .double(std)
         case let .xavierUniform(gain), let .xavierNormal(gain): fields["gain"] = .double(gain)
         case let .kaimingUniform(a, mode, nonlinearity), let .kaimingNormal(a, mode, nonlinearity):
             fields["a"] = .double(a)
@@ -109,6 +115,10 @@ public enum SchemeJSON {
             fields["kind"] = .string("constant"); float(&fields, "value", v)
         case let .eye(rows, columns):
             fields = ["kind": .string("eye"), "rows": .integer(Int64(rows)), "columns": .integer(Int64(columns))]
+        case let .sparse(rows, columns, zeros, std):
+            fields = ["kind": .string("sparse"), "rows": .integer(Int64(rows)), "columns": .integer(Int64(columns)),
+                      "zeros_per_column": .integer(Int64(zeros))]
+            float(&fields, "std", std)
         case let .dirac(shape, groups):
             fields = ["kind": .string("dirac"), "shape": .array(shape.map { .integer(Int64($0)) }), "groups": .integer(Int64(groups))]
         }
@@ -143,6 +153,11 @@ public enum SchemeJSON {
                 throw SpecFieldError(field: "recipe", message: "eye needs integer rows and columns")
             }
             return .eye(rows: rows, columns: columns)
+        case "sparse":
+            guard let rows = fields["rows"]?.int, let columns = fields["columns"]?.int, let zeros = fields["zeros_per_column"]?.int else {
+                throw SpecFieldError(field: "recipe", message: "sparse needs integer rows, columns and zeros_per_column")
+            }
+            return .sparse(rows: rows, columns: columns, zerosPerColumn: zeros, std: try float("std"))
         case "dirac":
             guard let groups = fields["groups"]?.int else { throw SpecFieldError(field: "recipe.groups", message: "must be an integer") }
             return .dirac(shape: try integers("shape"), groups: groups)

@@ -18,6 +18,9 @@ public enum InitScheme: Sendable, Hashable {
     case eye
     /// The Dirac delta of convolution weights (3-, 4- or 5-D), like `torch.nn.init.dirac_`.
     case dirac(groups: Int = 1)
+    /// torch `sparse_`: 2-D only; N(0, std) with ⌈sparsity · rows⌉ entries of every column set to zero.
+    /// Which rows are zeroed is TensorSeed's own deterministic choice (SPEC.md 7.3), not torch's `randperm`.
+    case sparse(sparsity: Double, std: Double = 0.01)
     /// Glorot/Xavier uniform: U(−a, a), a = gain·√(6 / (fan_in + fan_out)) (torch `xavier_uniform_`).
     case xavierUniform(gain: Double = 1)
     /// Glorot/Xavier normal: N(0, gain·√(2 / (fan_in + fan_out))) (torch `xavier_normal_`).
@@ -50,6 +53,7 @@ public enum InitScheme: Sendable, Hashable {
         case .ones: return "ones"
         case .eye: return "eye"
         case .dirac: return "dirac"
+        case .sparse: return "sparse"
         case .xavierUniform: return "xavier_uniform"
         case .xavierNormal: return "xavier_normal"
         case .kaimingUniform: return "kaiming_uniform"
@@ -71,4 +75,7 @@ public enum TensorRecipe: Sendable, Hashable {
     case eye(rows: Int, columns: Int)
     /// torch's `dirac_`: a one at [g·(out/groups) + d, d, centre…] for d < min(out/groups, in).
     case dirac(shape: [Int], groups: Int)
+    /// N(0, std) from the tensor's stream with, in every column of a rows × columns matrix, the
+    /// `zerosPerColumn` rows of smallest sparsity key set to zero (SPEC.md 7.3).
+    case sparse(rows: Int, columns: Int, zerosPerColumn: Int, std: Float)
 }

@@ -35,6 +35,13 @@ extension InitScheme {
             try require(groups >= 1, "groups", Double(groups), ">= 1")
             guard shape[0] % groups == 0 else { throw SchemeError.notDivisible(scheme: name, shape: shape, groups: groups) }
             return .dirac(shape: shape, groups: groups)
+        case let .sparse(sparsity, std):
+            guard shape.count == 2 else { throw SchemeError.unsupportedRank(scheme: name, shape: shape, allowed: "2-D") }
+            try require(sparsity.isFinite && sparsity >= 0 && sparsity <= 1, "sparsity", sparsity, "in [0, 1]")
+            try require(std.isFinite && std >= 0, "std", std, "finite and >= 0")
+            // torch: num_zeros = int(math.ceil(sparsity * rows)).
+            return .sparse(rows: shape[0], columns: shape[1], zerosPerColumn: Int((sparsity * Double(shape[0])).rounded(.up)),
+                           std: Float(std))
         case let .xavierUniform(gain):
             let fans = try Fans.torch(shape: shape, scheme: name)
             let std = gain * (2 / (fans.fanIn + fans.fanOut)).squareRoot()

@@ -102,7 +102,7 @@ final class InitTests: XCTestCase {
                                      .dirac(groups: 2), .xavierUniform(gain: 1.5), .xavierNormal(gain: 1),
                                      .kaimingUniform(a: 5.0.squareRoot(), mode: .fanIn, nonlinearity: .leakyRelu()),
                                      .kaimingNormal(a: 0, mode: .fanOut, nonlinearity: .relu), .lecunUniform, .lecunNormal,
-                                     .truncatedNormal(mean: 0.5, std: 0.02, a: 0.46, b: 0.7), .sparse(sparsity: 0.3, std: 0.01),
+                                     .truncatedNormal(mean: 0.5, std: 0.02, a: 0.46, b: 0.7), .sparse(sparsity: 0.3, std: 0.01), .orthogonal(gain: 2),
                                      .varianceScaling(scale: 1, mode: .fanIn, distribution: .truncatedNormal),
                                      .varianceScaling(scale: 2, mode: .fanAvg, distribution: .uniform, inAxis: [0], outAxis: [1, 2], batchAxis: [])]
         for scheme in schemes {

@@ -25,6 +25,37 @@ public final class TensorGenerator: @unchecked Sendable {
         self.selfCheck = selfCheck
     }
 
+    /// The last orthogonal matrix made, so that filling a large one chunk by chunk runs the QR once.
+    private var lastOrthogonal: (key: String, values: [Float])?
+
+    /// `gain · Q` for an orthogonal recipe, row-major rows × columns (SPEC.md 7.4).
+    func orthogonalMatrix(tensor: String, rows: Int, columns: Int, gain: Double, on choice: EngineChoice) throws -> [Float] {
+        let key = "\(tensor)\u{0}\(rows)x\(columns)\u{0}\(gain.bitPattern)"
+        if let cached = lastOrthogonal, cached.key == key { return cached.values }
+        let normal = try engine(choice).engine.generate(stream: TensorStream(seed: seed, name: tensor), count: rows * columns,
+                                                        distribution: .standardNormal)
+        // The matrix to factor, column-major: A (rows × columns) if rows ≥ columns, else Aᵀ (columns × rows).
+        let (m, n) = rows >= columns ? (rows, columns) : (columns, rows)
+        var a = [Double](repeating: 0, count: m * n)
+        for r in 0..<rows {
+            for c in 0..<columns {
+                let value = Double(normal[r * columns + c])
+                if rows >= columns { a[c * m + r] = value } else { a[r * m + c] = value }
+            }
+        }
+        let q = HouseholderQR.orthonormalColumns(a, rows: m, columns: n)
+        var values = [Float](repeating: 0, count: rows * columns)
+        for r in 0..<rows {
+            for c in 0..<columns {
+                // Q (m × n, column-major) is the result if rows ≥ columns, else its transpose.
+                let x = rows >= columns ? q[c * m + r] : q[r * m + c]
+                values[r * columns + c] = Float(gain * x)
+            }
+        }
+        lastOrthogonal = (key, values)
+        return values
+    }
+
     /// The engine for a choice (made once, then reused) and why it was picked.
     public func engine(_ choice: EngineChoice) throws -> EngineChoice.Selection {
         if let selection = engines[choice] { return selection }
@@ -78,6 +109,9 @@ public final class TensorGenerator: @unchecked Sendable {
         case let .dirac(shape, groups):
             let ones = StructuredFill.diracOnes(shape: shape, groups: groups)
             StructuredFill.fill(destination, as: dtype, offset: offset) { ones.contains($0) ? 1 : 0 }
+        case let .orthogonal(rows, columns, gain):
+            let q = try orthogonalMatrix(tensor: tensor, rows: rows, columns: columns, gain: gain, on: choice)
+            StructuredFill.fill(destination, as: dtype, offset: offset) { q[Int($0)] }
         case let .sparse(rows, columns, zerosPerColumn, std):
             // Values from the tensor's stream on the chosen engine, then the mask on the host (the same on every engine).
             let values = try engine(choice).engine.generate(stream: TensorStream(seed: seed, name: tensor), offset: offset,

@@ -6,7 +6,7 @@
 /// `kaiming_* {a, mode, nonlinearity}`, `variance_scaling {scale, mode, distribution, in_axis, out_axis, batch_axis}`.
 public enum SchemeJSON {
     /// The scheme names a spec may use.
-    public static let names = ["uniform", "normal", "trunc_normal", "constant", "zeros", "ones", "eye", "dirac", "sparse",
+    public static let names = ["uniform", "normal", "trunc_normal", "constant", "zeros", "ones", "eye", "dirac", "sparse", "orthogonal",
                                "xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal",
                                "lecun_uniform", "lecun_normal", "variance_scaling"]
 
@@ -36,6 +36,7 @@ public enum SchemeJSON {
         case "ones": scheme = .ones
         case "eye": scheme = .eye
         case "dirac": scheme = .dirac(groups: try reader.int("groups", default: 1))
+        case "orthogonal": scheme = .orthogonal(gain: try reader.double(["gain"], default: 1))
         case "sparse":
             guard let sparsity = try reader.optionalDouble(["sparsity"]) else {
                 throw SpecFieldError(field: "scheme.sparsity", message: "is missing (sparse needs a sparsity in [0, 1])")
@@ -79,6 +80,7 @@ public enum SchemeJSON {
         case .zeros, .ones, .eye, .lecunUniform, .lecunNormal: break
         case let .dirac(groups): fields["groups"] = .integer(Int64(groups))
         case let .sparse(sparsity, std): fields["sparsity"] = .double(sparsity); fields["std"] = .double(std)
+        case let .orthogonal(gain): fields["gain"] = .double(gain)
         case let .xavierUniform(gain), let .xavierNormal(gain): fields["gain"] = .double(gain)
         case let .kaimingUniform(a, mode, nonlinearity), let .kaimingNormal(a, mode, nonlinearity):
             fields["a"] = .double(a)
@@ -115,6 +117,9 @@ public enum SchemeJSON {
             fields["kind"] = .string("constant"); float(&fields, "value", v)
         case let .eye(rows, columns):
             fields = ["kind": .string("eye"), "rows": .integer(Int64(rows)), "columns": .integer(Int64(columns))]
+        case let .orthogonal(rows, columns, gain):
+            fields = ["kind": .string("orthogonal"), "rows": .integer(Int64(rows)), "columns": .integer(Int64(columns)),
+                      "gain": .double(gain), "gain_bits": .string(String(gain.bitPattern, radix: 16))]
         case let .sparse(rows, columns, zeros, std):
             fields = ["kind": .string("sparse"), "rows": .integer(Int64(rows)), "columns": .integer(Int64(columns)),
                       "zeros_per_column": .integer(Int64(zeros))]
@@ -153,6 +158,12 @@ public enum SchemeJSON {
                 throw SpecFieldError(field: "recipe", message: "eye needs integer rows and columns")
             }
             return .eye(rows: rows, columns: columns)
+        case "orthogonal":
+            guard let rows = fields["rows"]?.int, let columns = fields["columns"]?.int,
+                  let text = fields["gain_bits"]?.string, let bits = UInt64(text, radix: 16) else {
+                throw SpecFieldError(field: "recipe", message: "orthogonal needs integer rows and columns and gain_bits")
+            }
+            return .orthogonal(rows: rows, columns: columns, gain: Double(bitPattern: bits))
         case "sparse":
             guard let rows = fields["rows"]?.int, let columns = fields["columns"]?.int, let zeros = fields["zeros_per_column"]?.int else {
                 throw SpecFieldError(field: "recipe", message: "sparse needs integer rows, columns and zeros_per_column")

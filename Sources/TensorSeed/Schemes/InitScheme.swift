@@ -18,6 +18,9 @@ public enum InitScheme: Sendable, Hashable {
     case eye
     /// The Dirac delta of convolution weights (3-, 4- or 5-D), like `torch.nn.init.dirac_`.
     case dirac(groups: Int = 1)
+    /// torch `orthogonal_`: a (semi-)orthogonal matrix from the QR of a normal matrix, times `gain`;
+    /// ≥ 2-D tensors are flattened to (shape[0], rest) as torch does.
+    case orthogonal(gain: Double = 1)
     /// torch `sparse_`: 2-D only; N(0, std) with ⌈sparsity · rows⌉ entries of every column set to zero.
     /// Which rows are zeroed is TensorSeed's own deterministic choice (SPEC.md 7.3), not torch's `randperm`.
     case sparse(sparsity: Double, std: Double = 0.01)
@@ -54,6 +57,7 @@ public enum InitScheme: Sendable, Hashable {
         case .eye: return "eye"
         case .dirac: return "dirac"
         case .sparse: return "sparse"
+        case .orthogonal: return "orthogonal"
         case .xavierUniform: return "xavier_uniform"
         case .xavierNormal: return "xavier_normal"
         case .kaimingUniform: return "kaiming_uniform"
@@ -78,4 +82,7 @@ public enum TensorRecipe: Sendable, Hashable {
     /// N(0, std) from the tensor's stream with, in every column of a rows × columns matrix, the
     /// `zerosPerColumn` rows of smallest sparsity key set to zero (SPEC.md 7.3).
     case sparse(rows: Int, columns: Int, zerosPerColumn: Int, std: Float)
+    /// `gain · Q`, Q the orthonormal factor of the rows × columns N(0, 1) matrix of the tensor's stream
+    /// (of its transpose when rows < columns), with R's diagonal made positive (SPEC.md 7.4).
+    case orthogonal(rows: Int, columns: Int, gain: Double)
 }

@@ -35,6 +35,10 @@ extension InitScheme {
             try require(groups >= 1, "groups", Double(groups), ">= 1")
             guard shape[0] % groups == 0 else { throw SchemeError.notDivisible(scheme: name, shape: shape, groups: groups) }
             return .dirac(shape: shape, groups: groups)
+        case let .orthogonal(gain):
+            guard shape.count >= 2 else { throw SchemeError.tooFewDimensions(scheme: name, shape: shape, needed: 2) }
+            try require(gain.isFinite, "gain", gain, "finite")
+            return .orthogonal(rows: shape[0], columns: count / shape[0], gain: gain)
         case let .sparse(sparsity, std):
             guard shape.count == 2 else { throw SchemeError.unsupportedRank(scheme: name, shape: shape, allowed: "2-D") }
             try require(sparsity.isFinite && sparsity >= 0 && sparsity <= 1, "sparsity", sparsity, "in [0, 1]")

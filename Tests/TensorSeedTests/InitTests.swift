@@ -102,13 +102,13 @@ final class InitTests: XCTestCase {
                                      .dirac(groups: 2), .xavierUniform(gain: 1.5), .xavierNormal(gain: 1),
                                      .kaimingUniform(a: 5.0.squareRoot(), mode: .fanIn, nonlinearity: .leakyRelu()),
                                      .kaimingNormal(a: 0, mode: .fanOut, nonlinearity: .relu), .lecunUniform, .lecunNormal,
-                                     .truncatedNormal(mean: 0.5, std: 0.02, a: 0.46, b: 0.7), .sparse(sparsity: 0.3, std: 0.01), .orthogonal(gain: 2),
+                                     .truncatedNormal(mean: 0.5, std: 0.02, a: 0.46, b: 0.7), .sparse(sparsity: 0.3, std: 0.01), .orthogonal(gain: 2), .embedding(paddingIndex: 1),
                                      .varianceScaling(scale: 1, mode: .fanIn, distribution: .truncatedNormal),
                                      .varianceScaling(scale: 2, mode: .fanAvg, distribution: .uniform, inAxis: [0], outAxis: [1, 2], batchAxis: [])]
         for scheme in schemes {
             let text = SchemeJSON.value(of: scheme).rendered
             XCTAssertEqual(try SchemeJSON.scheme(from: JSONValue.parse(Data(text.utf8))), scheme, text)
-            let recipe = try scheme.recipe(shape: scheme == .eye || scheme.name == "sparse" ? [4, 2] : [4, 2, 3])
+            let recipe = try scheme.recipe(shape: scheme == .eye || scheme.name == "sparse" || scheme.name == "embedding" ? [4, 2] : [4, 2, 3])
             XCTAssertEqual(try SchemeJSON.recipe(from: JSONValue.parse(Data(SchemeJSON.value(of: recipe).rendered.utf8))), recipe)
         }
     }

@@ -71,6 +71,16 @@ final class TensorGeneratorTests: XCTestCase {
         XCTAssertThrowsError(try InitScheme.sparse(sparsity: 1.5).recipe(shape: [4, 4]))
     }
 
+    func testEmbeddingPaddingRowIsZeroAndTheRestIsTheStream() throws {
+        var x = [Float]()
+        try TensorGenerator(seed: 3).fill(&x, tensor: "emb", shape: [5, 4], scheme: TorchModuleDefaults.embeddingWeight(paddingIndex: -2))
+        let normal = try CPUEngine().generate(stream: TensorStream(seed: 3, name: "emb"), count: 20, distribution: .standardNormal)
+        XCTAssertEqual(Array(x[12..<16]), [0, 0, 0, 0])   // row 3 = 5 − 2
+        XCTAssertEqual(Array(x[0..<12]) + Array(x[16...]), Array(normal[0..<12]) + Array(normal[16...]))
+        XCTAssertThrowsError(try InitScheme.embedding(paddingIndex: 5).recipe(shape: [5, 4]))
+        XCTAssertEqual(try InitScheme.embedding(paddingIndex: nil).recipe(shape: [5, 4]), .random(.standardNormal))
+    }
+
     func testStructuredSchemes() throws {
         let generator = TensorGenerator(seed: 1)
         var eye = [Float]()

@@ -6,7 +6,7 @@
 /// `kaiming_* {a, mode, nonlinearity}`, `variance_scaling {scale, mode, distribution, in_axis, out_axis, batch_axis}`.
 public enum SchemeJSON {
     /// The scheme names a spec may use.
-    public static let names = ["uniform", "normal", "trunc_normal", "constant", "zeros", "ones", "eye", "dirac", "sparse", "orthogonal",
+    public static let names = ["uniform", "normal", "trunc_normal", "constant", "zeros", "ones", "eye", "dirac", "sparse", "orthogonal", "embedding",
                                "xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal",
                                "lecun_uniform", "lecun_normal", "variance_scaling"]
 
@@ -37,6 +37,7 @@ public enum SchemeJSON {
         case "eye": scheme = .eye
         case "dirac": scheme = .dirac(groups: try reader.int("groups", default: 1))
         case "orthogonal": scheme = .orthogonal(gain: try reader.double(["gain"], default: 1))
+        case "embedding": scheme = .embedding(paddingIndex: try reader.optionalDouble(["padding_idx"]).map { Int($0) })
         case "sparse":
             guard let sparsity = try reader.optionalDouble(["sparsity"]) else {
                 throw SpecFieldError(field: "scheme.sparsity", message: "is missing (sparse needs a sparsity in [0, 1])")
@@ -81,6 +82,7 @@ public enum SchemeJSON {
         case let .dirac(groups): fields["groups"] = .integer(Int64(groups))
         case let .sparse(sparsity, std): fields["sparsity"] = .double(sparsity); fields["std"] = .double(std)
         case let .orthogonal(gain): fields["gain"] = .double(gain)
+        case let .embedding(paddingIndex): if let p = paddingIndex { fields["padding_idx"] = .integer(Int64(p)) }
         case let .xavierUniform(gain), let .xavierNormal(gain): fields["gain"] = .double(gain)
         case let .kaimingUniform(a, mode, nonlinearity), let .kaimingNormal(a, mode, nonlinearity):
             fields["a"] = .double(a)
@@ -117,6 +119,8 @@ public enum SchemeJSON {
             fields["kind"] = .string("constant"); float(&fields, "value", v)
         case let .eye(rows, columns):
             fields = ["kind": .string("eye"), "rows": .integer(Int64(rows)), "columns": .integer(Int64(columns))]
+        case let .zeroRow(row, columns):
+            fields = ["kind": .string("zero_row"), "row": .integer(Int64(row)), "columns": .integer(Int64(columns))]
         case let .orthogonal(rows, columns, gain):
             fields = ["kind": .string("orthogonal"), "rows": .integer(Int64(rows)), "columns": .integer(Int64(columns)),
                       "gain": .double(gain), "gain_bits": .string(String(gain.bitPattern, radix: 16))]
@@ -158,6 +162,11 @@ public enum SchemeJSON {
                 throw SpecFieldError(field: "recipe", message: "eye needs integer rows and columns")
             }
             return .eye(rows: rows, columns: columns)
+        case "zero_row":
+            guard let row = fields["row"]?.int, let columns = fields["columns"]?.int else {
+                throw SpecFieldError(field: "recipe", message: "zero_row needs integer row and columns")
+            }
+            return .zeroRow(row: row, columns: columns)
         case "orthogonal":
             guard let rows = fields["rows"]?.int, let columns = fields["columns"]?.int,
                   let text = fields["gain_bits"]?.string, let bits = UInt64(text, radix: 16) else {

@@ -18,6 +18,9 @@ public enum InitScheme: Sendable, Hashable {
     case eye
     /// The Dirac delta of convolution weights (3-, 4- or 5-D), like `torch.nn.init.dirac_`.
     case dirac(groups: Int = 1)
+    /// `nn.Embedding(num, dim, padding_idx)` weight: N(0, 1) with row `paddingIndex` (negative counts from
+    /// the end, as torch allows) set to zero.
+    case embedding(paddingIndex: Int?)
     /// torch `orthogonal_`: a (semi-)orthogonal matrix from the QR of a normal matrix, times `gain`;
     /// ≥ 2-D tensors are flattened to (shape[0], rest) as torch does.
     case orthogonal(gain: Double = 1)
@@ -58,6 +61,7 @@ public enum InitScheme: Sendable, Hashable {
         case .dirac: return "dirac"
         case .sparse: return "sparse"
         case .orthogonal: return "orthogonal"
+        case .embedding: return "embedding"
         case .xavierUniform: return "xavier_uniform"
         case .xavierNormal: return "xavier_normal"
         case .kaimingUniform: return "kaiming_uniform"
@@ -85,4 +89,6 @@ public enum TensorRecipe: Sendable, Hashable {
     /// `gain · Q`, Q the orthonormal factor of the rows × columns N(0, 1) matrix of the tensor's stream
     /// (of its transpose when rows < columns), with R's diagonal made positive (SPEC.md 7.4).
     case orthogonal(rows: Int, columns: Int, gain: Double)
+    /// N(0, 1) from the tensor's stream with elements [row·columns, (row + 1)·columns) set to zero.
+    case zeroRow(row: Int, columns: Int)
 }

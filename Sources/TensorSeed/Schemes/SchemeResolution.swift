@@ -35,6 +35,12 @@ extension InitScheme {
             try require(groups >= 1, "groups", Double(groups), ">= 1")
             guard shape[0] % groups == 0 else { throw SchemeError.notDivisible(scheme: name, shape: shape, groups: groups) }
             return .dirac(shape: shape, groups: groups)
+        case let .embedding(paddingIndex):
+            guard shape.count == 2 else { throw SchemeError.unsupportedRank(scheme: name, shape: shape, allowed: "2-D (num_embeddings, embedding_dim)") }
+            guard let index = paddingIndex else { return .random(.standardNormal) }
+            let row = index < 0 ? index + shape[0] : index
+            try require(row >= 0 && row < shape[0], "padding_idx", Double(index), "within num_embeddings (\(shape[0]))")
+            return .zeroRow(row: row, columns: shape[1])
         case let .orthogonal(gain):
             guard shape.count >= 2 else { throw SchemeError.tooFewDimensions(scheme: name, shape: shape, needed: 2) }
             try require(gain.isFinite, "gain", gain, "finite")

@@ -13,8 +13,8 @@ public enum TorchModuleDefaults {
         return .uniform(low: -bound, high: bound)
     }
 
-    /// `nn.Embedding` weight: N(0, 1) (the padding row, if any, is zeroed by the caller).
-    public static let embeddingWeight = InitScheme.normal(mean: 0, std: 1)
+    /// `nn.Embedding` weight: N(0, 1), the `padding_idx` row (if any) zero.
+    public static func embeddingWeight(paddingIndex: Int? = nil) -> InitScheme { .embedding(paddingIndex: paddingIndex) }
     /// `nn.LayerNorm` / `nn.RMSNorm` weight: ones.
     public static let normWeight = InitScheme.ones
     /// `nn.LayerNorm` bias: zeros.

@@ -31,7 +31,9 @@ from typing import Callable
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCRATCH = ".build-bench"
 BUILD_COMMAND = ["swift", "build", "-c", "release", "--product", "tensorseed", "--scratch-path", SCRATCH]
-DISTRIBUTIONS = ("uniform", "normal")
+DISTRIBUTIONS = ("uniform", "normal", "truncated_normal")
+# Peer rows whose TensorSeed counterpart has another name: torch's kaiming_normal_ is a scaled normal.
+COUNTERPART = {"kaiming_normal": "normal"}
 
 
 class BenchError(Exception):
@@ -133,6 +135,8 @@ def measure_torch(report: Report) -> None:
         report, "torch", f"torch {version} CPU ({threads} thr.)", f"torch {version} buf.fill_(1.0)",
         lambda: torch.ones(report.elements, dtype=torch.float32, device="cpu"),   # allocated and touched
         lambda buf: {"uniform": lambda: buf.uniform_(), "normal": lambda: buf.normal_(),
+                     "truncated_normal": lambda: torch.nn.init.trunc_normal_(buf),          # mean 0, std 1, [-2, 2]
+                     "kaiming_normal": lambda: torch.nn.init.kaiming_normal_(buf.view(-1, 1024)),
                      "fill": lambda: buf.fill_(1.0)})
 
 
@@ -299,8 +303,8 @@ def table_rows(report: Report) -> list[list[str]]:
             ratio = ("TensorSeed ÷ this: " + ", ".join(parts)) if parts else "n/a"
             if gbps == bandwidth:
                 ratio += " (best fill)"
-        elif ts.get(row.distribution):
-            ratio = f"{gbps / ts[row.distribution]:.2f}"
+        elif ts.get(COUNTERPART.get(row.distribution, row.distribution)):
+            ratio = f"{gbps / ts[COUNTERPART.get(row.distribution, row.distribution)]:.2f}"
         else:
             ratio = "n/a"
         out.append([row.implementation, row.distribution, fmt(gbps), fmt(row.gsamples(n), 3), ratio])

@@ -11,14 +11,15 @@ final class SpecVectorTests: XCTestCase {
             .map { line in
                 let f = line.split(separator: " ")
                 return Vector(seed: UInt64(f[0])!, name: String(f[1]),
-                              distribution: f[2] == "uniform" ? .standardUniform : .standardNormal,
+                              distribution: f[2] == "uniform" ? .standardUniform
+                                  : f[2] == "normal" ? .standardNormal : .truncatedNormal(mean: 0, std: 1, low: -2, high: 2),
                               index: UInt64(f[3])!, bits: UInt32(f[4].dropFirst(2), radix: 16)!)
             }
     }
 
     func testPublishedVectorsOnTheCPUEngine() throws {
         let all = try vectors()
-        XCTAssertEqual(all.count, 64)
+        XCTAssertEqual(all.count, 96)
         for v in all {
             let stream = TensorStream(seed: v.seed, name: v.name)
             let value = try CPUEngine(threads: 1).generate(stream: stream, offset: v.index, count: 1, distribution: v.distribution)[0]

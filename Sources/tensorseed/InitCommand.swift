@@ -30,7 +30,7 @@ struct InitCommand: ParsableCommand {
     var listPresets = false
     @Option(name: [.short, .long], help: ArgumentHelp(
         "The file to write: NAME.safetensors, or NAME.npy for a spec with one tensor. With --max-shard-size: "
-        + "DIR/NAME.safetensors, DIR/NAME.safetensors.index.json or a folder DIR (for DIR/model.safetensors).", valueName: "path"))
+        + "DIR/NAME.safetensors, DIR/NAME.safetensors.index.json or a folder DIR (for DIR/model.safetensors; DIR/ is created if missing).", valueName: "path"))
     var output: String = "model.safetensors"
     @Option(help: ArgumentHelp("Write a Hugging Face sharded set: shards of at most SIZE of tensor data (5GB, 500MB, 2GiB, or bytes), "
                                + "NAME-0000i-of-0000n.safetensors, and NAME.safetensors.index.json.", valueName: "SIZE"))
@@ -96,7 +96,14 @@ struct InitCommand: ParsableCommand {
             if isNpy {
                 summary = try writer.writeNpy(plan, to: output, progress: update)
             } else if let maxShardSize, let size = ByteSize.parse(maxShardSize), let names = ShardNames(output: output) {
-                summary = try writer.writeSharded(plan, names: names, maxShardBytes: size, progress: update)
+                // As save_pretrained does, a missing folder named with a trailing '/' is created (and removed again on failure).
+                let created = output.hasSuffix("/") && mkdir(names.folder, 0o755) == 0
+                do {
+                    summary = try writer.writeSharded(plan, names: names, maxShardBytes: size, progress: update)
+                } catch {
+                    if created { rmdir(names.folder) }
+                    throw error
+                }
             } else {
                 summary = try writer.write(plan, to: output, progress: update)
             }

@@ -71,7 +71,7 @@ extension SafetensorsWriter {
                          progress: ((_ written: Int, _ total: Int) -> Void)? = nil) throws -> WriteSummary {
         let start = DispatchTime.now().uptimeNanoseconds
         guard plan.tensors.count == 1, let job = plan.tensors.first else {
-            throw WriterError.unsupported(path: path, reason: ".npy holds one tensor and the spec has \(plan.tensors.count); write a .safetensors file instead")
+            throw WriterError.unsupported(path: path, reason: ".npy holds one tensor and the model has \(plan.tensors.count); write a .safetensors file instead")
         }
         guard let descr = NpyFormat.descr(job.dtype) else {
             throw WriterError.unsupported(path: path, reason: "NumPy has no bfloat16 dtype, so \"\(job.name)\" (BF16) cannot be an .npy file; use --dtype f32/f16/f64, or write a .safetensors file")

@@ -4,12 +4,16 @@ import TensorSeed
 import Glibc
 #endif
 
-/// `tensorseed generate`: raw little-endian float32 values of one tensor range, for tools and cross-checks.
+/// `tensorseed generate`: little-endian float32 values of one tensor range, raw or as .npy, for tools and cross-checks.
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Write elements [offset, offset+count) of one tensor's stream as raw little-endian float32.",
-        discussion: "Example: tensorseed generate --seed 42 --name w --count 1000 --output w.f32"
+        abstract: "Write elements [offset, offset+count) of one tensor's stream as little-endian float32: raw, or .npy.",
+        discussion: """
+            Examples:
+              tensorseed generate --seed 42 --name w --count 1000 --output w.f32   # raw
+              tensorseed generate --seed 42 --name w --count 1000 --output w.npy   # NumPy .npy, shape (1000,), <f4
+            """
     )
 
     @Option(help: "The 64-bit seed.")
@@ -24,7 +28,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Threads for the CPU engine (default: all cores).")
     var threads: Int?
     @OptionGroup var engine: EngineOptions
-    @Option(help: "Output file ('-' for standard output).")
+    @Option(help: "Output file: NAME.npy for NumPy's format, any other name for raw float32 ('-' for standard output).")
     var output: String
 
     func validate() throws {
@@ -37,12 +41,13 @@ struct GenerateCommand: ParsableCommand {
         printError("engine: \(selection.engine.name) (\(selection.reason))")
         let values = try selection.engine.generate(stream: TensorStream(seed: seed, name: name), offset: offset,
                                                    count: count, distribution: distribution.value)
-        try writeAtomically(values, to: output)
+        let header = output.lowercased().hasSuffix(".npy") ? NpyFormat.header(descr: "<f4", shape: [count]) : []
+        try writeAtomically(values, to: output, header: header)
     }
 }
 
-/// Writes raw float32 bytes to `path` through a temporary file renamed on success ('-': standard output).
-func writeAtomically(_ values: [Float], to path: String) throws {
+/// Writes `header` then raw float32 bytes to `path` through a temporary file renamed on success ('-': standard output, raw).
+func writeAtomically(_ values: [Float], to path: String, header: [UInt8] = []) throws {
     if path == "-" {
         values.withUnsafeBytes { bytes in _ = write(1, bytes.baseAddress, bytes.count) }
         return
@@ -51,8 +56,9 @@ func writeAtomically(_ values: [Float], to path: String) throws {
     guard let file = fopen(temporary, "wb") else {
         throw ValidationError("cannot create \(temporary): \(String(cString: strerror(errno)))")
     }
+    let headerWritten = header.isEmpty ? 0 : fwrite(header, 1, header.count, file)
     let written = values.withUnsafeBytes { bytes in fwrite(bytes.baseAddress, 1, bytes.count, file) }
-    let failed = written != values.count * 4 || fflush(file) != 0
+    let failed = headerWritten != header.count || written != values.count * 4 || fflush(file) != 0
     let error = errno
     fclose(file)
     if failed {

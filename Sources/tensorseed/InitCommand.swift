@@ -4,16 +4,19 @@ import TensorSeed
 import Glibc
 #endif
 
-/// `tensorseed init`: a whole model, from a spec or a preset, to one safetensors file.
+/// `tensorseed init`: a whole model, from a spec or a preset, to one safetensors file, a sharded
+/// Hugging Face set (`--max-shard-size`), or a single tensor's .npy file.
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Initialize a whole model (a tensor-list JSON spec or a built-in preset) into a safetensors file.",
+        abstract: "Initialize a whole model (a tensor-list JSON spec or a built-in preset) into a safetensors file or a sharded set.",
         discussion: """
             Examples:
               tensorseed init --output model.safetensors                 # the default preset (\(ModelPreset.defaultPreset.rawValue))
               tensorseed init --preset gpt2-small --seed 42 --output gpt2.safetensors
               tensorseed init spec.json --dtype bf16 --output model.safetensors
+              tensorseed init --preset llama-7b --max-shard-size 5GB --output llama/   # llama/model-0000i-of-00003.safetensors + index
+              tensorseed init one-tensor.json --output w.npy             # a spec with exactly one tensor (not bf16)
               tensorseed init --list-presets
             The file records the seed, each tensor's scheme and a digest in __metadata__; check it with 'tensorseed verify'.
             """
@@ -25,8 +28,13 @@ struct InitCommand: ParsableCommand {
     var preset: String?
     @Flag(help: "List the built-in presets and exit.")
     var listPresets = false
-    @Option(name: [.short, .long], help: "The safetensors file to write.")
+    @Option(name: [.short, .long], help: ArgumentHelp(
+        "The file to write: NAME.safetensors, or NAME.npy for a spec with one tensor. With --max-shard-size: "
+        + "DIR/NAME.safetensors, DIR/NAME.safetensors.index.json or a folder DIR (for DIR/model.safetensors; DIR/ is created if missing).", valueName: "path"))
     var output: String = "model.safetensors"
+    @Option(help: ArgumentHelp("Write a Hugging Face sharded set: shards of at most SIZE of tensor data (5GB, 500MB, 2GiB, or bytes), "
+                               + "NAME-0000i-of-0000n.safetensors, and NAME.safetensors.index.json.", valueName: "SIZE"))
+    var maxShardSize: String?
     @Option(help: "The 64-bit seed (default: the spec's, else 0).")
     var seed: UInt64?
     @Option(help: "Storage type of tensors without their own: f32, f16, bf16, f64 (default: the spec's or preset's).")
@@ -49,7 +57,18 @@ struct InitCommand: ParsableCommand {
         if let dtype, StorageType(name: dtype) == nil { throw ValidationError("unknown --dtype '\(dtype)' (use f32, f16, bf16, f64)") }
         guard (1...1024).contains(chunkMib) else { throw ValidationError("--chunk-mib must be in 1...1024") }
         if let threads, threads < 1 { throw ValidationError("--threads must be >= 1 (got \(threads))") }
+        if let maxShardSize {
+            guard ByteSize.parse(maxShardSize) != nil else {
+                throw ValidationError("--max-shard-size '\(maxShardSize)' is not a size (e.g. 5GB, 500MB, 2GiB, or a number of bytes)")
+            }
+            if isNpy { throw ValidationError("--max-shard-size writes safetensors shards, not .npy") }
+            guard ShardNames(output: output) != nil else {
+                throw ValidationError("with --max-shard-size, --output must be NAME.safetensors, NAME.safetensors.index.json or a folder (got '\(output)')")
+            }
+        }
     }
+
+    private var isNpy: Bool { output.lowercased().hasSuffix(".npy") }
 
     func run() throws {
         if listPresets {
@@ -72,9 +91,25 @@ struct InitCommand: ParsableCommand {
             let writer = SafetensorsWriter(engine: try EngineChoice(parsing: engineOptions.device), threads: threads,
                                            selfCheck: !engineOptions.noSelfCheck, chunkBytes: chunkMib << 20, force: force)
             let progress = ProgressLine(enabled: !quiet && isatty(2) != 0)
-            let summary = try writer.write(plan, to: output) { written, total in progress.update(done: written, total: total) }
+            let update = { (written: Int, total: Int) in progress.update(done: written, total: total) }
+            let summary: WriteSummary
+            if isNpy {
+                summary = try writer.writeNpy(plan, to: output, progress: update)
+            } else if let maxShardSize, let size = ByteSize.parse(maxShardSize), let names = ShardNames(output: output) {
+                // As save_pretrained does, a missing folder named with a trailing '/' is created (and removed again on failure).
+                let created = output.hasSuffix("/") && mkdir(names.folder, 0o755) == 0
+                do {
+                    summary = try writer.writeSharded(plan, names: names, maxShardBytes: size, progress: update)
+                } catch {
+                    if created { rmdir(names.folder) }
+                    throw error
+                }
+            } else {
+                summary = try writer.write(plan, to: output, progress: update)
+            }
             progress.finish()
-            print("wrote \(summary.path): \(summary.tensors) tensors, \(summary.parameters) parameters, \(summary.fileBytes) bytes "
+            let shards = summary.files.count > 1 ? " (\(summary.files.count - 1) shards and the index)" : ""
+            print("wrote \(summary.path)\(shards): \(summary.tensors) tensors, \(summary.parameters) parameters, \(summary.fileBytes) bytes "
                   + "in \(format(summary.seconds, digits: 3)) s, \(format(summary.gigabytesPerSecond)) GB/s, seed \(plan.seed), engine \(summary.engine)")
         }
     }

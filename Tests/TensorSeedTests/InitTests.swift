@@ -265,4 +265,158 @@ final class InitTests: XCTestCase {
         try Data([1, 2, 3]).write(to: URL(fileURLWithPath: out))
         XCTAssertThrowsError(try SafetensorsVerifier().verify(path: out)) { XCTAssertTrue("\($0)".contains("shorter than")) }
     }
+
+    // MARK: sharded sets
+
+    func testByteSizesAndShardPacking() {
+        XCTAssertEqual(ByteSize.parse("5GB"), 5_000_000_000)
+        XCTAssertEqual(ByteSize.parse("500MB"), 500_000_000)
+        XCTAssertEqual(ByteSize.parse("2GiB"), 2 << 30)
+        XCTAssertEqual(ByteSize.parse("1.5kb"), 1500)
+        XCTAssertEqual(ByteSize.parse("4096"), 4096)
+        XCTAssertNil(ByteSize.parse("0"))
+        XCTAssertNil(ByteSize.parse("-5MB"))
+        XCTAssertNil(ByteSize.parse("five"))
+        // Greedy in order; a tensor over the limit gets a shard of its own; exactly the limit fits.
+        XCTAssertEqual(ShardPacking.pack([40, 50, 20, 150, 10, 90, 1], maxBytes: 100), [[0, 1], [2], [3], [4, 5], [6]])
+        XCTAssertEqual(ShardPacking.pack([100, 100], maxBytes: 100), [[0], [1]])
+        XCTAssertEqual(ShardPacking.pack([], maxBytes: 100), [[]])
+        let names = ShardNames(output: "some/dir/model.safetensors")!
+        XCTAssertEqual(names.folder, "some/dir")
+        XCTAssertEqual(names.shard(2, of: 13), "model-00002-of-00013.safetensors")
+        XCTAssertEqual(names.path(names.index), "some/dir/model.safetensors.index.json")
+        XCTAssertEqual(ShardNames(output: "x/pytorch.safetensors.index.json")?.base, "pytorch.safetensors")
+        XCTAssertEqual(ShardNames(output: folder.path)?.path("model.safetensors"), folder.path + "/model.safetensors")
+        XCTAssertEqual(ShardNames(output: "w.safetensors")?.path("w.safetensors"), "w.safetensors")
+        XCTAssertNil(ShardNames(output: "model.bin"))
+    }
+
+    func testShardedSetSizesNamesIndexAndVerify() throws {
+        let p = try plan()   // enc.weight 8192 B, enc.bias 256, enc.norm.weight 128, dec.weight 4224, emb 280, empty 0
+        XCTAssertEqual(p.tensors.map(\.byteCount), [8192, 256, 128, 4224, 280, 0])
+        let summary = try SafetensorsWriter(engine: .cpu, chunkBytes: 1024)
+            .writeSharded(p, names: ShardNames(output: path("model.safetensors"))!, maxShardBytes: 4600)
+        let shardNames = ["model-00001-of-00003.safetensors", "model-00002-of-00003.safetensors", "model-00003-of-00003.safetensors"]
+        XCTAssertEqual(try files(), shardNames + ["model.safetensors.index.json"], "no temporary file left")
+        XCTAssertEqual(summary.files, (shardNames + ["model.safetensors.index.json"]).map(path))
+        let expected = [["enc.weight"], ["enc.bias", "enc.norm.weight"], ["dec.weight", "emb", "empty"]]
+        var total = 0
+        for (name, tensors) in zip(shardNames, expected) {
+            let header = try SafetensorsHeader.read(path: path(name))
+            XCTAssertEqual(Set(header.entries.map(\.name)), Set(tensors), name)
+            XCTAssertEqual(Set(header.metadata.keys.filter { $0.hasPrefix(TensorSeedMetadata.digestPrefix) }),
+                           Set(tensors.map { TensorSeedMetadata.digestPrefix + $0 }), "\(name) has the metadata of its own tensors")
+            total += header.dataSize
+            let checks = try SafetensorsVerifier(engine: .cpu).verify(path: path(name))
+            XCTAssertEqual(checks.map(\.outcome), Array(repeating: .ok, count: tensors.count), "\(name) verifies alone")
+        }
+        XCTAssertEqual(total, p.byteCount)
+        XCTAssertEqual(summary.fileBytes, try files().reduce(0) { $0 + (try FileManager.default.attributesOfItem(atPath: path($1))[.size] as! Int) })
+
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("model.safetensors.index.json")))) as! [String: Any]
+        XCTAssertEqual(Set(json.keys), ["metadata", "weight_map"])
+        let metadata = json["metadata"] as! [String: Any]
+        XCTAssertEqual(metadata["total_size"] as? Int, p.byteCount)
+        XCTAssertEqual(metadata["tensorseed.seed"] as? String, "7")
+        let weightMap = json["weight_map"] as! [String: String]
+        XCTAssertEqual(weightMap.count, 6)
+        for (name, tensors) in zip(shardNames, expected) { for t in tensors { XCTAssertEqual(weightMap[t], name, t) } }
+        XCTAssertEqual(try ShardIndex.check(path: path("model.safetensors.index.json")), shardNames.map(path))
+
+        // The data equal a single-file write's, tensor by tensor.
+        _ = try SafetensorsWriter(engine: .cpu).write(p, to: path("single.safetensors"))
+        let single = try SafetensorsHeader.read(path: path("single.safetensors"))
+        let singleBytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path("single.safetensors"))))
+        for job in p.tensors {
+            let shard = path(weightMap[job.name]!)
+            let header = try SafetensorsHeader.read(path: shard)
+            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: shard)))
+            let a = header.entries.first { $0.name == job.name }!, b = single.entries.first { $0.name == job.name }!
+            XCTAssertEqual(bytes[(header.dataStart + a.begin)..<(header.dataStart + a.end)], singleBytes[(single.dataStart + b.begin)..<(single.dataStart + b.end)], job.name)
+        }
+
+        // A damaged index is caught against the headers.
+        var index = try ShardIndex.parse(Data(contentsOf: URL(fileURLWithPath: path("model.safetensors.index.json"))))
+        index.totalSize += 1
+        try Data(index.rendered().utf8).write(to: URL(fileURLWithPath: path("model.safetensors.index.json")))
+        XCTAssertThrowsError(try ShardIndex.check(path: path("model.safetensors.index.json"))) { XCTAssertTrue("\($0)".contains("total_size"), "\($0)") }
+    }
+
+    func testOneShardIsAPlainFileAsTransformersWrites() throws {
+        let summary = try SafetensorsWriter(engine: .cpu).writeSharded(try plan(), names: ShardNames(output: path("m.safetensors"))!, maxShardBytes: 1 << 20)
+        XCTAssertEqual(summary.files, [path("m.safetensors")])
+        XCTAssertEqual(try files(), ["m.safetensors"])
+    }
+
+    func testShardedSetIsAllOrNothing() throws {
+        let names = ShardNames(output: path("model.safetensors"))!
+        // A pre-existing shard without --force: nothing written, the file kept.
+        try Data("keep me".utf8).write(to: URL(fileURLWithPath: path("model-00002-of-00003.safetensors")))
+        XCTAssertThrowsError(try SafetensorsWriter(engine: .cpu).writeSharded(try plan(), names: names, maxShardBytes: 4600)) {
+            XCTAssertEqual($0 as? WriterError, .exists(path: path("model-00002-of-00003.safetensors")))
+        }
+        XCTAssertEqual(try files(), ["model-00002-of-00003.safetensors"])
+        XCTAssertEqual(try String(contentsOfFile: path("model-00002-of-00003.safetensors"), encoding: .utf8), "keep me")
+        try FileManager.default.removeItem(atPath: path("model-00002-of-00003.safetensors"))
+
+        // The index cannot be renamed into place (a non-empty folder of that name, even with force) after
+        // every shard was written: the renamed shards are removed again, and the temporary files.
+        try FileManager.default.createDirectory(atPath: path("model.safetensors.index.json/inside"), withIntermediateDirectories: true)
+        XCTAssertThrowsError(try SafetensorsWriter(engine: .cpu, force: true).writeSharded(try plan(), names: names, maxShardBytes: 4600)) {
+            XCTAssertTrue("\($0)".contains("cannot write"), "\($0)")
+        }
+        XCTAssertEqual(try files(), ["model.safetensors.index.json"])
+
+        // An engine that cannot be made: nothing at all.
+        try FileManager.default.removeItem(atPath: path("model.safetensors.index.json"))
+        XCTAssertThrowsError(try SafetensorsWriter(engine: .opencl(platform: 99, device: 0)).writeSharded(try plan(), names: names, maxShardBytes: 4600))
+        XCTAssertEqual(try files(), [])
+    }
+
+    // MARK: npy
+
+    func testNpyHeaderBytes() throws {
+        // As numpy.save writes it: 21 - 4 spare spaces for the first axis, then 40 to reach 128 bytes.
+        let header = NpyFormat.header(descr: "<f4", shape: [1000])
+        let dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (1000,), }"
+        XCTAssertEqual(header.count, 128)
+        XCTAssertEqual(Array(header[0..<10]), [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, 118, 0])
+        XCTAssertEqual(String(decoding: header[10...], as: UTF8.self), dict + String(repeating: " ", count: 17 + 40) + "\n")
+        for shape in [[], [3], [3, 4], [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]] {
+            let bytes = NpyFormat.header(descr: "<f2", shape: shape)
+            XCTAssertEqual(bytes.count % 64, 0, "\(shape)")
+            XCTAssertEqual(bytes.last, 0x0A)
+            XCTAssertEqual(NpyFormat.parse(bytes), NpyFormat.Header(descr: "<f2", fortranOrder: false, shape: shape, dataStart: bytes.count))
+        }
+        XCTAssertEqual(String(decoding: NpyFormat.header(descr: "<f8", shape: [3, 4])[10...], as: UTF8.self).prefix(57),
+                       "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 4),")
+        XCTAssertEqual(NpyFormat.header(descr: "<f4", shape: [])[10...].starts(with: Array("{'descr': '<f4', 'fortran_order': False, 'shape': (), }".utf8)), true)
+    }
+
+    func testNpyOfOneTensorAndRejections() throws {
+        for (dtype, descr) in [("f32", "<f4"), ("f16", "<f2"), ("f64", "<f8")] {
+            let p = try plan(#"{"seed": 3, "tensors": [{"name": "w", "shape": [5, 7], "dtype": "\#(dtype)", "scheme": {"name": "normal", "std": 0.5}}]}"#)
+            let out = path("w-\(dtype).npy")
+            let summary = try SafetensorsWriter(engine: .cpu, chunkBytes: 64).writeNpy(p, to: out)
+            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: out)))
+            XCTAssertEqual(summary.fileBytes, bytes.count)
+            let header = try XCTUnwrap(NpyFormat.parse(bytes))
+            XCTAssertEqual(header, NpyFormat.Header(descr: descr, fortranOrder: false, shape: [5, 7], dataStart: 128))
+            var expected = [UInt8]()
+            try TensorGenerator(seed: 3).fill(&expected, tensor: "w", shape: [5, 7], scheme: .normal(mean: 0, std: 0.5), dtype: p.tensors[0].dtype, on: .cpu)
+            XCTAssertEqual(Array(bytes[128...]), expected, dtype)
+        }
+        let bf16 = try plan(#"{"tensors": [{"name": "w", "shape": [4], "dtype": "bf16", "scheme": {"name": "ones"}}]}"#)
+        XCTAssertThrowsError(try SafetensorsWriter(engine: .cpu).writeNpy(bf16, to: path("b.npy"))) {
+            XCTAssertTrue("\($0)".contains("bfloat16") && "\($0)".contains("safetensors"), "\($0)")
+        }
+        XCTAssertThrowsError(try SafetensorsWriter(engine: .cpu).writeNpy(try plan(), to: path("many.npy"))) {
+            XCTAssertTrue("\($0)".contains("one tensor"), "\($0)")
+        }
+        let one = try plan(#"{"tensors": [{"name": "w", "shape": [4], "scheme": {"name": "ones"}}]}"#)
+        XCTAssertThrowsError(try SafetensorsWriter(engine: .cpu).writeNpy(one, to: path("w-f32.npy"))) {
+            XCTAssertEqual($0 as? WriterError, .exists(path: path("w-f32.npy")))
+        }
+        XCTAssertEqual(try files(), ["w-f16.npy", "w-f32.npy", "w-f64.npy"])
+    }
 }

@@ -7,8 +7,14 @@
   shapes and dtypes; F32 values equal `tensorseed generate` bit for bit, F16 values equal those rounded
   to nearest even by numpy; constant schemes give their constants;
 - `tensorseed verify` passes on it and fails (naming the tensor) after one flipped byte;
-- an existing file is not overwritten without --force; SIGINT mid-write exits 130 and leaves no file.
+- an existing file is not overwritten without --force; SIGINT mid-write exits 130 and leaves no file;
+- `init --max-shard-size`: the shards load through `model.safetensors.index.json` with `safetensors.safe_open`,
+  values equal the single-file write's bit for bit, `total_size` and names as transformers writes them;
+  `verify INDEX` (and `--engines all`) passes; SIGINT mid-way through a sharded write leaves nothing;
+- `.npy`: `init` of a one-tensor spec and `generate --output x.npy` load with `numpy.load`, equal
+  TensorSeed's own values, and their headers are the bytes `numpy.save` writes; bf16 is refused.
 """
+import io
 import json
 import os
 import signal
@@ -18,6 +24,7 @@ import tempfile
 import time
 
 import numpy as np
+from safetensors import safe_open
 from safetensors.numpy import load_file
 
 SPEC = {
@@ -118,8 +125,110 @@ def main():
         check(p.returncode == 130 and "interrupted" in err and left == ["model.safetensors", "raw.f32", "spec.json"],
               f"SIGINT mid-write: exit {p.returncode}, no file left ({left})")
 
+    with tempfile.TemporaryDirectory() as tmp:
+        check_sharded(binary, tmp, check)
+    with tempfile.TemporaryDirectory() as tmp:
+        check_npy(binary, tmp, check)
+
     print(f"{'FAILED' if failures else 'passed'}: {len(failures)} failure(s)")
     return 1 if failures else 0
+
+
+def check_sharded(binary, tmp, check):
+    spec = os.path.join(tmp, "spec.json")
+    with open(spec, "w") as f:
+        json.dump(SPEC, f)
+    single = os.path.join(tmp, "single.safetensors")
+    run([binary, "init", spec, "--output", single, "--device", "cpu", "--quiet"], check=True)
+    reference = load_file(single)
+    sizes = {name: a.nbytes for name, a in reference.items()}
+
+    folder = os.path.join(tmp, "sharded")
+    r = run([binary, "init", spec, "--output", folder + "/", "--max-shard-size", "20KB", "--device", "cpu", "--quiet"])
+    check(r.returncode == 0 and "shards and the index" in r.stdout, f"init --max-shard-size 20KB ({r.stdout.strip()} {r.stderr.strip()})")
+    with open(os.path.join(folder, "model.safetensors.index.json")) as f:
+        index = json.load(f)
+    shards = sorted(set(index["weight_map"].values()))
+    n = len(shards)
+    check(n > 1 and shards == [f"model-{i:05d}-of-{n:05d}.safetensors" for i in range(1, n + 1)]
+          and sorted(os.listdir(folder)) == shards + ["model.safetensors.index.json"], f"shard names as transformers writes them: {shards}")
+    check(index["metadata"]["total_size"] == sum(sizes.values()), f"metadata.total_size = {sum(sizes.values())}")
+    check(sorted(index["weight_map"]) == sorted(reference), "weight_map names every tensor")
+    loaded = {}
+    for shard in shards:
+        with safe_open(os.path.join(folder, shard), framework="numpy") as f:
+            names = list(f.keys())
+            check(all(index["weight_map"][k] == shard for k in names), f"{shard} holds what weight_map says")
+            check(sum(sizes[k] for k in names) <= 20_000 or len(names) == 1, f"{shard}: at most 20 KB of data or one tensor")
+            for k in names:
+                loaded[k] = f.get_tensor(k)
+    same = sorted(loaded) == sorted(reference) and all(
+        loaded[k].dtype == reference[k].dtype and np.array_equal(loaded[k].view(np.uint8), reference[k].view(np.uint8)) for k in reference)
+    check(same, "tensors loaded through the index equal the single file's bit for bit")
+
+    index_path = os.path.join(folder, "model.safetensors.index.json")
+    r = run([binary, "verify", "--quiet", index_path])
+    check(r.returncode == 0 and r.stdout.count("tensors OK") == n, f"verify INDEX verifies all {n} shards")
+    r = run([binary, "verify", "--quiet", "--engines", "all", index_path])
+    check(r.returncode == 0 and "engines agree" in r.stdout, f"verify --engines all INDEX ({r.stdout.splitlines()[0] if r.stdout else r.stderr.strip()})")
+    r = run([binary, "verify", os.path.join(folder, shards[-1])])
+    check(r.returncode == 0, "verify on one shard alone")
+
+    r = run([binary, "init", spec, "--output", index_path, "--max-shard-size", "20KB", "--device", "cpu", "--quiet"])
+    check(r.returncode != 0 and "already exists" in r.stderr, "an existing sharded set is not overwritten without --force")
+
+    big = os.path.join(tmp, "big")
+    p = subprocess.Popen([binary, "init", "--preset", "gpt2-small", "--output", big + "/", "--max-shard-size", "100MB", "--device", "cpu",
+                          "--chunk-mib", "4"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Interrupt once shard 1 is complete (still temporary) and shard 2 is being written.
+    deadline = time.time() + 20
+    while time.time() < deadline and not any(".model-00002-of-" in f for f in (os.listdir(big) if os.path.exists(big) else [])):
+        time.sleep(0.01)
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate()
+    check(p.returncode == 130 and "interrupted" in err and not os.path.exists(big),
+          f"SIGINT while shard 2 of 5 is written: exit {p.returncode}, nothing left ({os.listdir(big) if os.path.exists(big) else 'no folder'})")
+
+
+def check_npy(binary, tmp, check):
+    one = {"seed": 5, "tensors": [{"name": "proj.weight", "shape": [48, 40], "dtype": "f16",
+                                   "scheme": {"name": "normal", "mean": 0.0, "std": 0.02}}]}
+    spec = os.path.join(tmp, "one.json")
+    with open(spec, "w") as f:
+        json.dump(one, f)
+    out = os.path.join(tmp, "w.npy")
+    r = run([binary, "init", spec, "--output", out, "--device", "cpu", "--quiet"])
+    check(r.returncode == 0, f"init one-tensor spec --output w.npy ({r.stderr.strip()})")
+    a = np.load(out)
+    raw = os.path.join(tmp, "raw.f32")
+    run([binary, "generate", "--seed", "5", "--name", "proj.weight", "--count", str(48 * 40), "--distribution", "normal",
+         "--mean=0", "--std=0.02", "--device", "cpu", "--output", raw], check=True)
+    ref = np.fromfile(raw, dtype="<f4").reshape(48, 40).astype(np.float16)
+    check(a.dtype == np.dtype("<f2") and a.shape == (48, 40) and np.array_equal(a.view(np.uint16), ref.view(np.uint16)),
+          "numpy.load of init's .npy: shape, <f2, values equal tensorseed generate rounded to f16")
+    with open(out, "rb") as f:
+        data = f.read()
+    buffer = io.BytesIO()
+    np.save(buffer, a)
+    check(data == buffer.getvalue(), "init's .npy is byte for byte what numpy.save writes")
+
+    gen = os.path.join(tmp, "g.npy")
+    run([binary, "generate", "--seed", "42", "--name", "w", "--count", "1000", "--offset", "7", "--device", "cpu", "--output", gen], check=True)
+    g = np.load(gen)
+    raw = os.path.join(tmp, "g.f32")
+    run([binary, "generate", "--seed", "42", "--name", "w", "--count", "1000", "--offset", "7", "--device", "cpu", "--output", raw], check=True)
+    buffer = io.BytesIO()
+    np.save(buffer, np.fromfile(raw, dtype="<f4"))
+    with open(gen, "rb") as f:
+        check(g.dtype == np.dtype("<f4") and g.shape == (1000,) and f.read() == buffer.getvalue(),
+              "generate --output g.npy: numpy.load gives the raw values; bytes equal numpy.save's")
+
+    one["tensors"][0]["dtype"] = "bf16"
+    with open(spec, "w") as f:
+        json.dump(one, f)
+    r = run([binary, "init", spec, "--output", os.path.join(tmp, "b.npy"), "--device", "cpu", "--quiet"])
+    check(r.returncode != 0 and "bfloat16" in r.stderr and "safetensors" in r.stderr and not os.path.exists(os.path.join(tmp, "b.npy")),
+          "bf16 to .npy is refused, suggesting safetensors")
 
 
 if __name__ == "__main__":

@@ -6,12 +6,13 @@ import Darwin
 import Synchronization
 
 /// Ctrl-C and `kill` during a write: once `installSignalHandlers()` has run, SIGINT or SIGTERM unlinks
-/// the temporary file being written (registered by the writer), sets `signalNumber`, and restores the
+/// the temporary files being written (registered by the writer: a sharded set has several), sets `signalNumber`, and restores the
 /// default action (a second signal ends the process at once). Writers check `signalNumber` between
 /// chunks and stop with `WriterError.interrupted`.
 public enum Interruption {
     private static let received = Atomic<Int32>(0)
-    private static let registered = Atomic<Bool>(false)
+    /// How many NUL-terminated paths `path` holds (0: none registered).
+    private static let registered = Atomic<Int>(0)
     private static let handlersInstalled = Atomic<Bool>(false)
     private static let capacity = 4096
     nonisolated(unsafe) private static let path: UnsafeMutablePointer<CChar> = {
@@ -33,24 +34,34 @@ public enum Interruption {
     }
 
     private static func handle(_ number: Int32) {
-        if registered.load(ordering: .acquiring) { unlink(path) }
+        var p = path
+        for _ in 0..<registered.load(ordering: .acquiring) {
+            unlink(p)
+            p += strlen(p) + 1
+        }
         received.store(number, ordering: .releasing)
         signal(number, SIG_DFL)
     }
 
-    /// Registers the temporary file to unlink on a signal (only when handlers are installed and the path fits).
-    static func register(temporary: String) {
+    /// Registers the temporary files to unlink on a signal, replacing earlier ones (only when handlers are
+    /// installed; paths that do not fit in the 4096-byte buffer are left to the writer's own cleanup).
+    static func register(temporaries: [String]) {
         guard handlersInstalled.load(ordering: .acquiring) else { return }
-        let bytes = Array(temporary.utf8)
-        guard bytes.count < capacity else { return }
-        registered.store(false, ordering: .releasing)
-        for (i, b) in bytes.enumerated() { path[i] = CChar(bitPattern: b) }
-        path[bytes.count] = 0
-        registered.store(true, ordering: .releasing)
+        registered.store(0, ordering: .releasing)
+        var at = 0, count = 0
+        for temporary in temporaries {
+            let bytes = Array(temporary.utf8)
+            guard at + bytes.count < capacity else { break }
+            for (i, b) in bytes.enumerated() { path[at + i] = CChar(bitPattern: b) }
+            path[at + bytes.count] = 0
+            at += bytes.count + 1
+            count += 1
+        }
+        registered.store(count, ordering: .releasing)
     }
 
-    /// Forgets the registered temporary file.
+    /// Forgets the registered temporary files.
     static func unregister() {
-        registered.store(false, ordering: .releasing)
+        registered.store(0, ordering: .releasing)
     }
 }

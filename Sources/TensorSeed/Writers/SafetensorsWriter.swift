@@ -34,6 +34,8 @@ public enum WriterError: Error, CustomStringConvertible, Equatable {
     case diskFull(path: String, bytes: Int)
     case writeFailed(path: String, reason: String)
     case interrupted(path: String, signal: Int32)
+    /// The plan cannot be written in the requested format (e.g. bfloat16 as .npy).
+    case unsupported(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -42,13 +44,22 @@ public enum WriterError: Error, CustomStringConvertible, Equatable {
         case let .diskFull(path, bytes): return "no space left on the device for \(path)\(bytes > 0 ? " (\(bytes) bytes needed)" : ""); nothing was written"
         case let .writeFailed(path, reason): return "cannot write \(path): \(reason); nothing was written"
         case let .interrupted(path, signal): return "interrupted by signal \(signal) while writing \(path); nothing was written"
+        case let .unsupported(path, reason): return "cannot write \(path): \(reason)"
         }
+    }
+
+    /// The error for a failed write or sync with `errno` `code`.
+    static func failure(_ code: Int32, path: String) -> WriterError {
+        code == ENOSPC || code == EDQUOT ? .diskFull(path: path, bytes: 0) : .writeFailed(path: path, reason: String(cString: strerror(code)))
     }
 }
 
 /// What a finished write did.
 public struct WriteSummary: Sendable {
+    /// The file written, or the index of a sharded set.
     public var path: String
+    /// Every file written (the shards, then the index, for a sharded set).
+    public var files: [String]
     public var tensors: Int
     public var parameters: Int
     /// Bytes of the whole file.
@@ -67,6 +78,7 @@ public struct WriteSummary: Sendable {
 ///
 /// The data goes to a temporary file in the target folder (`.NAME.tensorseed-PID.tmp`), renamed on
 /// success; on any error or interruption it is removed. An existing file is replaced only with `force`.
+/// `writeSharded` writes a Hugging Face sharded set and `writeNpy` a single tensor as .npy, the same way.
 /// In the data section tensors are ordered by element size (largest first), then as in the plan, so
 /// every tensor starts at a multiple of its element size.
 public struct SafetensorsWriter: Sendable {
@@ -108,34 +120,50 @@ public struct SafetensorsWriter: Sendable {
     public func write(_ plan: ModelPlan, to path: String,
                       progress: ((_ written: Int, _ total: Int) -> Void)? = nil) throws -> WriteSummary {
         let start = DispatchTime.now().uptimeNanoseconds
-        if !force, access(path, F_OK) == 0 { throw WriterError.exists(path: path) }
+        let output = StagedOutput(force: force)
+        defer { output.discard() }
+        try output.checkAbsent([path])
         let generator = TensorGenerator(seed: plan.seed, threads: threads, selfCheck: selfCheck)
         let selection = try generator.engine(engine)
+        let total = SafetensorsWriter.header(plan).fileBytes().count + plan.byteCount
+        try output.write(path) { fd in
+            try writeSafetensors(plan, fd: fd, path: path, generator: generator) { progress?($0, total) }
+        }
+        try output.commit()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return WriteSummary(path: path, files: [path], tensors: plan.tensors.count, parameters: plan.parameterCount, fileBytes: total,
+                            seconds: seconds, engine: selection.engine.name, engineReason: selection.reason)
+    }
+
+    /// Streams `plan` as one safetensors file into `fd`: the header with placeholder digests, the data,
+    /// then the header again with the digests (the same length). Returns the file's length.
+    @discardableResult
+    func writeSafetensors(_ plan: ModelPlan, fd: Int32, path: String, generator: TensorGenerator,
+                          progress: (_ written: Int) -> Void) throws -> Int {
         let layout = SafetensorsWriter.layout(plan)
         let headerBytes = SafetensorsWriter.header(plan).fileBytes()
-        let total = headerBytes.count + plan.byteCount
+        let digests = try stream(layout.map(\.job), after: headerBytes, fd: fd, path: path, generator: generator, progress: progress)
+        let finalHeader = SafetensorsWriter.header(plan, digests: digests).fileBytes()
+        precondition(finalHeader.count == headerBytes.count, "the digests changed the header's length")
+        try writeFully(fd, finalHeader, at: 0, path: path)
+        return headerBytes.count + plan.byteCount
+    }
 
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tensorseed-\(getpid()).tmp").path
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw WriterError.cannotCreate(path: temporary, reason: String(cString: strerror(errno))) }
-        Interruption.register(temporary: temporary)
-        var finished = false
-        var closed = false
-        defer {
-            if !closed { close(fd) }
-            if !finished { unlink(temporary) }
-            Interruption.unregister()
-        }
+    /// Writes `header` at offset 0 of `fd` and then the data of `jobs` in that order, generated in chunks
+    /// into the two staging buffers while the writer thread writes and digests the other. Returns each
+    /// tensor's digest by name; `progress` gets the bytes of the file written so far.
+    func stream(_ jobs: [TensorJob], after header: [UInt8], fd: Int32, path: String, generator: TensorGenerator,
+                progress: (_ written: Int) -> Void) throws -> [String: UInt64] {
+        let total = header.count + jobs.reduce(0) { $0 + $1.byteCount }
         let reserve = posix_fallocate(fd, 0, off_t(total))
         if reserve == ENOSPC || reserve == EFBIG { throw WriterError.diskFull(path: path, bytes: total) }
 
-        let pipeline = WritePipeline(fd: fd, path: path, tensorCount: layout.count)
-        try pipeline.write(headerBytes, at: 0)
+        let pipeline = WritePipeline(fd: fd, path: path, tensorCount: jobs.count)
+        try pipeline.write(header, at: 0)
         let buffers = (0..<2).map { _ in UnsafeMutableRawBufferPointer.allocate(byteCount: chunkBytes, alignment: 64) }
         defer { buffers.forEach { $0.deallocate() } }
 
-        var current = 0, used = 0, position = headerBytes.count
+        var current = 0, used = 0, position = header.count
         var pieces: [(slot: Int, range: Range<Int>)] = []
         func flush() throws {
             guard used > 0 else { return }
@@ -146,11 +174,11 @@ public struct SafetensorsWriter: Sendable {
             current ^= 1
             pipeline.slots.wait()
             try pipeline.check()
-            progress?(pipeline.bytesWritten + headerBytes.count, total)
+            progress(pipeline.bytesWritten + header.count)
         }
         do {
             pipeline.slots.wait()
-            for (slot, (job, _)) in layout.enumerated() {
+            for (slot, job) in jobs.enumerated() {
                 let size = job.dtype.byteSize
                 var done = 0
                 while done < job.elementCount {
@@ -173,23 +201,9 @@ public struct SafetensorsWriter: Sendable {
             pipeline.drain()
             throw error
         }
-
         var digests: [String: UInt64] = [:]
-        for (slot, (job, _)) in layout.enumerated() { digests[job.name] = pipeline.digests[slot].value }
-        let finalHeader = SafetensorsWriter.header(plan, digests: digests).fileBytes()
-        precondition(finalHeader.count == headerBytes.count, "the digests changed the header's length")
-        try pipeline.write(finalHeader, at: 0)
-        guard fsync(fd) == 0 else { throw pipeline.failure(errno) }
-        closed = true
-        guard close(fd) == 0 else { throw pipeline.failure(errno) }
-        let signal = Interruption.signalNumber
-        if signal != 0 { throw WriterError.interrupted(path: path, signal: signal) }
-        if !force, access(path, F_OK) == 0 { throw WriterError.exists(path: path) }
-        guard rename(temporary, path) == 0 else { throw WriterError.writeFailed(path: path, reason: "rename: \(String(cString: strerror(errno)))") }
-        finished = true
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return WriteSummary(path: path, tensors: plan.tensors.count, parameters: plan.parameterCount, fileBytes: total,
-                            seconds: seconds, engine: selection.engine.name, engineReason: selection.reason)
+        for (slot, job) in jobs.enumerated() { digests[job.name] = pipeline.digests[slot].value }
+        return digests
     }
 }
 
@@ -226,10 +240,6 @@ private final class WritePipeline: @unchecked Sendable {
 
     func drain() { queue.sync {} }
 
-    func failure(_ code: Int32) -> WriterError {
-        code == ENOSPC || code == EDQUOT ? .diskFull(path: path, bytes: 0) : .writeFailed(path: path, reason: String(cString: strerror(code)))
-    }
-
     /// Queues `bytes` to be written at `offset`; signals `slots` when the buffer may be reused.
     func submit(_ bytes: UnsafeRawBufferPointer, at offset: Int, pieces: [(slot: Int, range: Range<Int>)]) {
         let chunk = StagedChunk(bytes: bytes)
@@ -247,22 +257,27 @@ private final class WritePipeline: @unchecked Sendable {
         }
     }
 
-    func write(_ bytes: [UInt8], at offset: Int) throws {
-        try bytes.withUnsafeBytes { try write($0, at: offset) }
-    }
+    func write(_ bytes: [UInt8], at offset: Int) throws { try writeFully(fd, bytes, at: offset, path: path) }
 
-    /// pwrite until done, retrying interrupted and short writes.
-    func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
-        var done = 0
-        while done < bytes.count {
-            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw failure(errno)
-            }
-            if n == 0 { throw failure(ENOSPC) }
-            done += n
+    func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws { try writeFully(fd, bytes, at: offset, path: path) }
+}
+
+/// Writes `bytes` to `fd` at `offset` (pwrite until done, retrying interrupted and short writes).
+func writeFully(_ fd: Int32, _ bytes: [UInt8], at offset: Int, path: String) throws {
+    try bytes.withUnsafeBytes { try writeFully(fd, $0, at: offset, path: path) }
+}
+
+/// Writes `bytes` to `fd` at `offset` (pwrite until done, retrying interrupted and short writes).
+func writeFully(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int, path: String) throws {
+    var done = 0
+    while done < bytes.count {
+        let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw WriterError.failure(errno, path: path)
         }
+        if n == 0 { throw WriterError.failure(ENOSPC, path: path) }
+        done += n
     }
 }
 

@@ -1,0 +1,223 @@
+import Dispatch
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Byte sizes as `--max-shard-size` takes them, as transformers' `convert_file_size_to_int` reads them:
+/// a plain number of bytes, or a number with a decimal unit (KB, MB, GB, TB: powers of 1000) or a
+/// binary one (KiB, MiB, GiB, TiB: powers of 1024); units are case-insensitive ("5GB", "500mb", "2GiB").
+public enum ByteSize {
+    /// The number of bytes, or nil when `text` is not a positive size.
+    public static func parse(_ text: String) -> Int? {
+        let units: [(String, Double)] = [("kib", 0x1p10), ("mib", 0x1p20), ("gib", 0x1p30), ("tib", 0x1p40),
+                                         ("kb", 1e3), ("mb", 1e6), ("gb", 1e9), ("tb", 1e12), ("b", 1)]
+        let lower = text.lowercased().trimmingCharacters(in: .whitespaces)
+        var number = Substring(lower), scale = 1.0
+        if let (unit, factor) = units.first(where: { lower.hasSuffix($0.0) }) {
+            number = lower.dropLast(unit.count)
+            scale = factor
+        }
+        guard let value = Double(number.trimmingCharacters(in: .whitespaces)), value.isFinite, value > 0 else { return nil }
+        let bytes = (value * scale).rounded(.down)
+        guard bytes >= 1, bytes < 0x1p62 else { return nil }
+        return Int(bytes)
+    }
+}
+
+/// The file names of a Hugging Face sharded safetensors set, derived from the single-file name as
+/// transformers does: `model.safetensors` gives `model-00001-of-00003.safetensors`, ... and the index
+/// `model.safetensors.index.json`.
+public struct ShardNames: Sendable, Hashable {
+    /// The folder of every file.
+    public var folder: String
+    /// The single-file name, e.g. `model.safetensors`.
+    public var base: String
+
+    /// Names from `--output`: `DIR/NAME.safetensors`, `DIR/NAME.safetensors.index.json`, or an existing
+    /// folder (or a path ending in `/`) for `model.safetensors` in it; nil for anything else.
+    public init?(output: String) {
+        var isFolder: ObjCBool = false
+        if output.hasSuffix("/") || (FileManager.default.fileExists(atPath: output, isDirectory: &isFolder) && isFolder.boolValue) {
+            folder = output.hasSuffix("/") && output.count > 1 ? String(output.dropLast()) : output
+            base = "model.safetensors"
+            return
+        }
+        let slash = output.lastIndex(of: "/")
+        var name = String(slash.map { output[output.index(after: $0)...] } ?? output[...])
+        if name.hasSuffix(".index.json") { name = String(name.dropLast(".index.json".count)) }
+        guard name.hasSuffix(".safetensors"), name.count > ".safetensors".count else { return nil }
+        folder = slash.map { $0 == output.startIndex ? "/" : String(output[..<$0]) } ?? "."
+        base = name
+    }
+
+    /// The index file's name: `model.safetensors.index.json`.
+    public var index: String { base + ".index.json" }
+
+    /// Shard `number` (1-based) of `count`: `model-00002-of-00005.safetensors`.
+    public func shard(_ number: Int, of count: Int) -> String {
+        let stem = base.dropLast(".safetensors".count)
+        return "\(stem)-\(ShardNames.fiveDigits(number))-of-\(ShardNames.fiveDigits(count)).safetensors"
+    }
+
+    /// `name` in the folder.
+    public func path(_ name: String) -> String { folder == "." ? name : folder.hasSuffix("/") ? folder + name : folder + "/" + name }
+
+    private static func fiveDigits(_ n: Int) -> String {
+        let digits = String(n)
+        return String(repeating: "0", count: max(0, 5 - digits.count)) + digits
+    }
+}
+
+/// Packs tensors into shards greedily in plan order, as transformers' `shard_checkpoint` does: a tensor
+/// that would take the current shard over `maxBytes` starts a new one, and a tensor larger than
+/// `maxBytes` gets a shard of its own. Returns the tensor indices of each shard (one empty shard for no tensors).
+public enum ShardPacking {
+    public static func pack(_ byteCounts: [Int], maxBytes: Int) -> [[Int]] {
+        var shards: [[Int]] = [[]]
+        var size = 0
+        for (i, bytes) in byteCounts.enumerated() {
+            if size + bytes > maxBytes, !shards[shards.count - 1].isEmpty {
+                shards.append([])
+                size = 0
+            }
+            shards[shards.count - 1].append(i)
+            size += bytes
+        }
+        return shards
+    }
+}
+
+/// `model.safetensors.index.json` as transformers writes and reads it:
+/// `{"metadata": {"total_size": <bytes of tensor data>, ...}, "weight_map": {tensor: shard file}}`.
+/// TensorSeed adds its spec version and seed to `metadata`.
+public struct ShardIndex: Sendable, Hashable {
+    /// Bytes of tensor data in all shards (headers excluded).
+    public var totalSize: Int
+    /// Further `metadata` entries (strings).
+    public var metadata: [String: String]
+    /// The shard file (a name in the index's folder) of each tensor.
+    public var weightMap: [String: String]
+
+    /// An index.
+    public init(totalSize: Int, metadata: [String: String], weightMap: [String: String]) {
+        self.totalSize = totalSize
+        self.metadata = metadata
+        self.weightMap = weightMap
+    }
+
+    /// The shard files, each once, in name order (which is shard order).
+    public var shardFiles: [String] { Set(weightMap.values).sorted() }
+
+    /// The JSON text: two-space indentation, keys sorted, one tensor per line, a final newline.
+    public func rendered() -> String {
+        var meta: [String: JSONValue] = metadata.mapValues { .string($0) }
+        meta["total_size"] = .integer(Int64(totalSize))
+        let entries = weightMap.keys.sorted().map { "    \(JSONValue.string($0).rendered): \(JSONValue.string(weightMap[$0]!).rendered)" }
+        let metaLines = meta.keys.sorted().map { "    \(JSONValue.string($0).rendered): \(meta[$0]!.rendered)" }
+        return "{\n  \"metadata\": {\n" + metaLines.joined(separator: ",\n") + "\n  },\n  \"weight_map\": {\n"
+            + entries.joined(separator: ",\n") + (entries.isEmpty ? "" : "\n") + "  }\n}\n"
+    }
+
+    /// Parses an index's JSON.
+    public static func parse(_ data: Data, path: String = "index") throws -> ShardIndex {
+        let root: JSONValue
+        do { root = try JSONValue.parse(data) } catch { throw SafetensorsFormatError(path: path, message: "\(error)") }
+        guard let weights = root.object?["weight_map"]?.object else {
+            throw SafetensorsFormatError(path: path, message: "no \"weight_map\" object: not a safetensors index")
+        }
+        var map: [String: String] = [:]
+        for (name, file) in weights {
+            guard let file = file.string, !file.isEmpty, !file.contains("/") else {
+                throw SafetensorsFormatError(path: path, message: "weight_map[\(name)] is not a file name in the index's folder")
+            }
+            map[name] = file
+        }
+        var metadata: [String: String] = [:]
+        var total = -1
+        for (key, value) in root.object?["metadata"]?.object ?? [:] {
+            if key == "total_size" { total = value.int ?? -1 } else if let s = value.string { metadata[key] = s }
+        }
+        guard total >= 0 else { throw SafetensorsFormatError(path: path, message: "metadata.total_size is missing or not an integer") }
+        return ShardIndex(totalSize: total, metadata: metadata, weightMap: map)
+    }
+
+    /// Reads the index at `path` and checks it against its shards' headers (no data read): every tensor
+    /// in its shard, every shard tensor in the map, and `total_size` the sum of the data sections.
+    /// Returns the shard paths in order.
+    public static func check(path: String) throws -> [String] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SafetensorsFormatError(path: path, message: "cannot read")
+        }
+        let index = try parse(data, path: path)
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var total = 0
+        var paths: [String] = []
+        for file in index.shardFiles {
+            let shardPath = folder + "/" + file
+            let header = try SafetensorsHeader.read(path: shardPath)
+            total += header.dataSize
+            let listed = Set(index.weightMap.filter { $0.value == file }.keys)
+            let present = Set(header.entries.map(\.name))
+            if let missing = listed.subtracting(present).sorted().first {
+                throw SafetensorsFormatError(path: path, message: "tensor \"\(missing)\" is mapped to \(file) but is not in it")
+            }
+            if let extra = present.subtracting(listed).sorted().first {
+                throw SafetensorsFormatError(path: path, message: "\(file) holds tensor \"\(extra)\" that weight_map does not map to it")
+            }
+            paths.append(shardPath)
+        }
+        guard total == index.totalSize else {
+            throw SafetensorsFormatError(path: path, message: "metadata.total_size is \(index.totalSize) but the shards hold \(total) bytes of tensor data")
+        }
+        return paths
+    }
+}
+
+extension SafetensorsWriter {
+    /// Writes `plan` as a Hugging Face sharded set: shards of at most `maxShardBytes` of tensor data
+    /// (`ShardPacking`), named from `names`, each a complete safetensors file whose `__metadata__` covers
+    /// its own tensors (so each verifies alone), then the index. All files are temporary until every one
+    /// is written; then the shards and last the index are renamed into place. If everything fits in one
+    /// shard, only `names.base` is written, with no index, as transformers does. `progress` gets bytes of
+    /// all files written so far and their total.
+    public func writeSharded(_ plan: ModelPlan, names: ShardNames, maxShardBytes: Int,
+                             progress: ((_ written: Int, _ total: Int) -> Void)? = nil) throws -> WriteSummary {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let groups = ShardPacking.pack(plan.tensors.map(\.byteCount), maxBytes: maxShardBytes)
+        let shards = try groups.map { try ModelPlan(seed: plan.seed, tensors: $0.map { plan.tensors[$0] }) }
+        let files = shards.count == 1 ? [names.base] : shards.indices.map { names.shard($0 + 1, of: shards.count) }
+        var weightMap: [String: String] = [:]
+        for (shard, file) in zip(shards, files) { for job in shard.tensors { weightMap[job.name] = file } }
+        let index = ShardIndex(totalSize: plan.byteCount,
+                               metadata: [TensorSeedMetadata.specVersion: String(StreamSpec.version), TensorSeedMetadata.seed: String(plan.seed)],
+                               weightMap: weightMap)
+        let indexBytes = Array(index.rendered().utf8)
+        let withIndex = shards.count > 1
+        let paths = files.map(names.path) + (withIndex ? [names.path(names.index)] : [])
+
+        let output = StagedOutput(force: force)
+        defer { output.discard() }
+        try output.checkAbsent(paths)
+        let generator = TensorGenerator(seed: plan.seed, threads: threads, selfCheck: selfCheck)
+        let selection = try generator.engine(engine)
+        let sizes = shards.map { SafetensorsWriter.header($0).fileBytes().count + $0.byteCount }
+        let total = sizes.reduce(0, +) + (withIndex ? indexBytes.count : 0)
+        var before = 0
+        for (shard, (path, size)) in zip(shards, zip(paths, sizes)) {
+            try output.write(path) { fd in
+                try writeSafetensors(shard, fd: fd, path: path, generator: generator) { progress?(before + $0, total) }
+            }
+            before += size
+        }
+        if withIndex {
+            let path = names.path(names.index)
+            try output.write(path) { fd in try writeFully(fd, indexBytes, at: 0, path: path) }
+            progress?(total, total)
+        }
+        try output.commit()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return WriteSummary(path: paths.last!, files: paths, tensors: plan.tensors.count, parameters: plan.parameterCount,
+                            fileBytes: total, seconds: seconds, engine: selection.engine.name, engineReason: selection.reason)
+    }
+}

@@ -129,6 +129,8 @@ def main():
         check_sharded(binary, tmp, check)
     with tempfile.TemporaryDirectory() as tmp:
         check_npy(binary, tmp, check)
+    with tempfile.TemporaryDirectory() as tmp:
+        check_full_disk(binary, tmp, check)
 
     print(f"{'FAILED' if failures else 'passed'}: {len(failures)} failure(s)")
     return 1 if failures else 0
@@ -229,6 +231,31 @@ def check_npy(binary, tmp, check):
     r = run([binary, "init", spec, "--output", os.path.join(tmp, "b.npy"), "--device", "cpu", "--quiet"])
     check(r.returncode != 0 and "bfloat16" in r.stderr and "safetensors" in r.stderr and not os.path.exists(os.path.join(tmp, "b.npy")),
           "bf16 to .npy is refused, suggesting safetensors")
+
+
+def check_full_disk(binary, tmp, check):
+    """A 2 MiB tmpfs: a model that cannot fit, and a sharded set whose later shards cannot, leave nothing behind."""
+    disk = os.path.join(tmp, "disk")
+    os.mkdir(disk)
+    if run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", disk]).returncode != 0:
+        print("skip  full-disk checks: cannot mount a tmpfs here (needs root)")
+        return
+    try:
+        out = os.path.join(disk, "g.safetensors")
+        r = run([binary, "init", "--preset", "gpt2-small", "--output", out, "--device", "cpu", "--quiet"])
+        check(r.returncode != 0 and "no space" in r.stderr and os.listdir(disk) == [] and len(r.stderr.strip().splitlines()) == 1,
+              f"full disk: one clear line, nothing left ({r.stderr.strip()}; left {os.listdir(disk)})")
+        # Five 600 kB tensors, one per 1 MB shard: the first three shards fit in 2 MiB, the fourth does not.
+        spec = os.path.join(tmp, "five.json")
+        with open(spec, "w") as f:
+            json.dump({"seed": 1, "dtype": "f32", "tensors": [{"name": f"t{i}", "shape": [150000]} for i in range(5)],
+                       "rules": [{"pattern": "*", "scheme": {"name": "normal", "std": 0.02}}]}, f)
+        out = os.path.join(disk, "model.safetensors")
+        r = run([binary, "init", spec, "--max-shard-size", "1MB", "--output", out, "--device", "cpu", "--quiet"])
+        check(r.returncode != 0 and "model-00004-of-00005" in r.stderr and os.listdir(disk) == [],
+              f"full disk at shard 4 of 5: nothing left ({r.stderr.strip()}; left {os.listdir(disk)})")
+    finally:
+        run(["umount", disk])
 
 
 if __name__ == "__main__":

@@ -25,9 +25,7 @@ public struct CPUEngine: TensorEngine {
                      distribution: Distribution) throws {
         let count = buffer.count
         guard count > 0, let base = buffer.baseAddress else { return }
-        guard UInt64(count - 1) <= UInt64.max - offset else {
-            throw EngineError.rangeOverflow(offset: offset, count: count)
-        }
+        try EngineError.checkRange(offset: offset, count: count)
         // Tasks: [start, end) in buffer positions, boundaries aligned to groups of the stream.
         let groupSize = UInt64(TensorStream.groupSize)
         let headCount = Int(min(UInt64(count), (groupSize - offset % groupSize) % groupSize))  // up to the first group boundary

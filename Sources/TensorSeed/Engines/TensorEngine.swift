@@ -39,6 +39,11 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
     /// The range `offset ..< offset + count` runs past element 2^64 − 1.
     case rangeOverflow(offset: UInt64, count: Int)
 
+    /// Throws `rangeOverflow` unless elements `offset ..< offset + count` (count > 0) all have 64-bit indices.
+    static func checkRange(offset: UInt64, count: Int) throws {
+        guard UInt64(count - 1) <= UInt64.max - offset else { throw EngineError.rangeOverflow(offset: offset, count: count) }
+    }
+
     public var description: String {
         switch self {
         case let .rangeOverflow(offset, count):

@@ -25,13 +25,26 @@ public final class TensorGenerator: @unchecked Sendable {
         self.selfCheck = selfCheck
     }
 
-    /// The last orthogonal matrix made, so that filling a large one chunk by chunk runs the QR once.
-    private var lastOrthogonal: (key: String, values: [Float])?
+    /// The last host-computed structure (orthogonal matrix, sparsity mask), so that filling a large
+    /// tensor chunk by chunk computes it once.
+    private var lastStructure: (key: String, value: Any)?
+
+    /// `make()`, or the value it gave last time for the same key.
+    private func cached<T>(_ key: String, _ make: () throws -> T) rethrows -> T {
+        if let last = lastStructure, last.key == key, let value = last.value as? T { return value }
+        let value = try make()
+        lastStructure = (key, value)
+        return value
+    }
 
     /// `gain · Q` for an orthogonal recipe, row-major rows × columns (SPEC.md 7.4).
     func orthogonalMatrix(tensor: String, rows: Int, columns: Int, gain: Double, on choice: EngineChoice) throws -> [Float] {
-        let key = "\(tensor)\u{0}\(rows)x\(columns)\u{0}\(gain.bitPattern)"
-        if let cached = lastOrthogonal, cached.key == key { return cached.values }
+        try cached("orthogonal\u{0}\(tensor)\u{0}\(rows)x\(columns)\u{0}\(gain.bitPattern)") {
+            try makeOrthogonalMatrix(tensor: tensor, rows: rows, columns: columns, gain: gain, on: choice)
+        }
+    }
+
+    private func makeOrthogonalMatrix(tensor: String, rows: Int, columns: Int, gain: Double, on choice: EngineChoice) throws -> [Float] {
         let normal = try engine(choice).engine.generate(stream: TensorStream(seed: seed, name: tensor), count: rows * columns,
                                                         distribution: .standardNormal)
         // The matrix to factor, column-major: A (rows × columns) if rows ≥ columns, else Aᵀ (columns × rows).
@@ -52,7 +65,6 @@ public final class TensorGenerator: @unchecked Sendable {
                 values[r * columns + c] = Float(gain * x)
             }
         }
-        lastOrthogonal = (key, values)
         return values
     }
 
@@ -121,8 +133,9 @@ public final class TensorGenerator: @unchecked Sendable {
             // Values from the tensor's stream on the chosen engine, then the mask on the host (the same on every engine).
             let values = try engine(choice).engine.generate(stream: TensorStream(seed: seed, name: tensor), offset: offset,
                                                              count: count, distribution: .normal(mean: 0, std: std))
-            let zeros = try StructuredFill.sparseZeros(seed: seed, tensor: tensor, rows: rows, columns: columns,
-                                                      zerosPerColumn: zerosPerColumn)
+            let zeros = try cached("sparse\u{0}\(tensor)\u{0}\(rows)x\(columns)\u{0}\(zerosPerColumn)") {
+                try StructuredFill.sparseZeros(seed: seed, tensor: tensor, rows: rows, columns: columns, zerosPerColumn: zerosPerColumn)
+            }
             StructuredFill.fill(destination, as: dtype, offset: offset) { i in zeros.contains(i) ? 0 : values[Int(i - offset)] }
         }
     }

@@ -110,9 +110,7 @@ public final class OpenCLEngine: TensorEngine, @unchecked Sendable {
     private func fill(_ base: UnsafeMutableRawPointer, count: Int, as type: StorageType, stream: TensorStream,
                       offset: UInt64, distribution: Distribution) throws {
         guard count > 0 else { return }
-        guard UInt64(count - 1) <= UInt64.max - offset else {
-            throw EngineError.rangeOverflow(offset: offset, count: count)
-        }
+        try EngineError.checkRange(offset: offset, count: count)
         try state.withLock { state in
             let allocationLimit = Int(min(UInt64(Int.max), device.maxAllocationBytes / UInt64(type.byteSize))) / 32 * 32
             var chunk = max(32, min(state.maxChunkElements, allocationLimit))

@@ -57,7 +57,25 @@ public struct ModelPlan: Sendable, Hashable {
 public struct SpecError: Error, CustomStringConvertible, Equatable {
     public var location: String
     public var message: String
+    /// The offending value's place in the document (keys and indices from the root), when known;
+    /// the file reader turns it into a line and column.
+    public var path: [SpecPathComponent] = []
+    /// 1-based line and column of the offending value in the spec file, when known.
+    public var line: Int? = nil
+    public var column: Int? = nil
     public var description: String { location.isEmpty ? message : "\(location): \(message)" }
+}
+
+/// One step from a spec document's root to a value: an object key or an array index.
+public enum SpecPathComponent: Hashable, Sendable, CustomStringConvertible {
+    case key(String)
+    case index(Int)
+    public var description: String {
+        switch self {
+        case let .key(k): return ".\(k)"
+        case let .index(i): return "[\(i)]"
+        }
+    }
 }
 
 /// Shell-style name patterns: `*` matches any run of characters (dots included), `?` any one character.

@@ -111,6 +111,9 @@ struct InitCommand: ParsableCommand {
             let shards = summary.files.count > 1 ? " (\(summary.files.count - 1) shards and the index)" : ""
             print("wrote \(summary.path)\(shards): \(summary.tensors) tensors, \(summary.parameters) parameters, \(summary.fileBytes) bytes "
                   + "in \(format(summary.seconds, digits: 3)) s, \(format(summary.gigabytesPerSecond)) GB/s, seed \(plan.seed), engine \(summary.engine)")
+            if !summary.removed.isEmpty {
+                print("removed \(summary.removed.count) file(s) of the earlier set (--force): \(summary.removed.joined(separator: ", "))")
+            }
         }
     }
 }

@@ -179,6 +179,29 @@ def check_sharded(binary, tmp, check):
     r = run([binary, "init", spec, "--output", index_path, "--max-shard-size", "20KB", "--device", "cpu", "--quiet"])
     check(r.returncode != 0 and "already exists" in r.stderr, "an existing sharded set is not overwritten without --force")
 
+    # Rewriting with another shard count: without --force, the earlier set counts as an existing file; with
+    # --force, its shards that the new set does not reuse are removed (as save_pretrained does), for more
+    # shards (2 -> 4), fewer (4 -> 2) and one (2 -> model.safetensors, no index).
+    def listing():
+        return sorted(os.listdir(folder))
+
+    def shard_files():
+        with open(index_path) as f:
+            return sorted(set(json.load(f)["weight_map"].values()))
+
+    r = run([binary, "init", spec, "--output", folder + "/", "--max-shard-size", "5KB", "--device", "cpu", "--quiet"])
+    check(r.returncode != 0 and "already exists" in r.stderr and listing() == shards + ["model.safetensors.index.json"],
+          f"a set of another shard count is not replaced without --force ({r.stderr.strip()})")
+    for size, count in (("5KB", 4), ("20KB", 2)):
+        r = run([binary, "init", spec, "--output", folder + "/", "--max-shard-size", size, "--device", "cpu", "--quiet", "--force"])
+        now = shard_files()
+        check(r.returncode == 0 and len(now) == count and listing() == now + ["model.safetensors.index.json"] and "removed" in r.stdout
+              and run([binary, "verify", index_path]).returncode == 0,
+              f"--force, {size}: only the new {count} shards and the index are left: {listing()} ({r.stdout.strip()})")
+    r = run([binary, "init", spec, "--output", folder + "/", "--max-shard-size", "10GB", "--device", "cpu", "--quiet", "--force"])
+    check(r.returncode == 0 and listing() == ["model.safetensors"],
+          f"--force, one shard: model.safetensors alone replaces the set: {listing()}")
+
     big = os.path.join(tmp, "big")
     p = subprocess.Popen([binary, "init", "--preset", "gpt2-small", "--output", big + "/", "--max-shard-size", "100MB", "--device", "cpu",
                           "--chunk-mib", "4"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

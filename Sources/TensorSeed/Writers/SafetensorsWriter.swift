@@ -68,6 +68,8 @@ public struct WriteSummary: Sendable {
     /// The engine's name and why it was chosen.
     public var engine: String
     public var engineReason: String
+    /// Files of an earlier sharded set under the same name that `--force` removed (`ShardNames.staleFiles`).
+    public var removed: [String] = []
     /// File bytes per second, in GB/s (10^9).
     public var gigabytesPerSecond: Double { Double(fileBytes) / max(seconds, 1e-9) / 1e9 }
 }

@@ -63,6 +63,29 @@ public struct ShardNames: Sendable, Hashable {
     /// `name` in the folder.
     public func path(_ name: String) -> String { folder == "." ? name : folder.hasSuffix("/") ? folder + name : folder + "/" + name }
 
+    /// The files in the folder that belong to *a* set with this base name but are not in `keeping`: shards
+    /// `stem-NNNNN-of-NNNNN.safetensors` of any count, the single file and the index. Writing a new set over an
+    /// old one with a different shard count would otherwise leave the old shards (and perhaps an index naming
+    /// them) beside the new ones; transformers' `save_pretrained` removes such files the same way.
+    public func staleFiles(keeping: [String]) -> [String] {
+        let keep = Set(keeping.map { URL(fileURLWithPath: $0).lastPathComponent })
+        let stem = String(base.dropLast(".safetensors".count))
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder == "" ? "." : folder)) ?? []
+        return entries.filter { name in
+            guard !keep.contains(name) else { return false }
+            return name == base || name == index || ShardNames.isShardName(name, stem: stem)
+        }.sorted().map(path)
+    }
+
+    /// Whether `name` is `stem-NNNNN-of-NNNNN.safetensors` (five digits each, as `shard(_:of:)` writes).
+    static func isShardName(_ name: String, stem: String) -> Bool {
+        let prefix = stem + "-", suffix = ".safetensors"
+        guard name.hasPrefix(prefix), name.hasSuffix(suffix) else { return false }
+        let middle = Array(name.dropFirst(prefix.count).dropLast(suffix.count).utf8)   // NNNNN-of-NNNNN
+        guard middle.count == 14, Array(middle[5..<9]) == Array("-of-".utf8) else { return false }
+        return (middle[0..<5] + middle[9..<14]).allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    }
+
     private static func fiveDigits(_ n: Int) -> String {
         let digits = String(n)
         return String(repeating: "0", count: max(0, 5 - digits.count)) + digits
@@ -198,7 +221,10 @@ extension SafetensorsWriter {
 
         let output = StagedOutput(force: force)
         defer { output.discard() }
-        try output.checkAbsent(paths)
+        // Files of an earlier set under the same name count as existing files: without --force they stop the
+        // write; with --force they are removed once the new set is in place.
+        let stale = names.staleFiles(keeping: paths)
+        try output.checkAbsent(paths + stale)
         let generator = TensorGenerator(seed: plan.seed, threads: threads, selfCheck: selfCheck)
         let selection = try generator.engine(engine)
         let sizes = shards.map { SafetensorsWriter.header($0).fileBytes().count + $0.byteCount }
@@ -216,8 +242,12 @@ extension SafetensorsWriter {
             progress?(total, total)
         }
         try output.commit()
+        // The index goes first, so that no moment leaves an index naming removed shards.
+        let removed = stale.sorted { a, b in a.hasSuffix(".index.json") && !b.hasSuffix(".index.json") }
+            .filter { unlink($0) == 0 }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return WriteSummary(path: paths.last!, files: paths, tensors: plan.tensors.count, parameters: plan.parameterCount,
-                            fileBytes: total, seconds: seconds, engine: selection.engine.name, engineReason: selection.reason)
+                            fileBytes: total, seconds: seconds, engine: selection.engine.name, engineReason: selection.reason,
+                            removed: removed)
     }
 }

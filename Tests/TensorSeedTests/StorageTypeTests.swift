@@ -10,7 +10,7 @@ final class StorageTypeTests: XCTestCase {
         for type in StorageType.allCases {
             var bytes = [UInt8](repeating: 0, count: count * type.byteSize)
             try bytes.withUnsafeMutableBytes { try CPUEngine().fill($0, as: type, stream: stream, offset: offset, distribution: .normal(mean: 60000, std: 3000)) }
-            for i in stride(from: 0, to: count, by: 997) {
+            for i in 0..<count {
                 let v = values[i]
                 switch type {
                 case .float32: XCTAssertEqual(bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self) }, v.bitPattern)
@@ -26,6 +26,29 @@ final class StorageTypeTests: XCTestCase {
         }
         // mean 60000, std 3000 puts many values beyond float16's range: they must be infinities, not garbage.
         XCTAssertTrue(values.contains { abs($0) > 65520 })
+    }
+
+    /// `store` of every length 0...19 at every byte misalignment of the destination: whole 8-lane vectors,
+    /// then the tail, each element the scalar conversion of its value.
+    func testStoreOfShortAndUnalignedRanges() {
+        let values: [Float] = (0..<19).map { Float($0) * 1234.5678 - 9000 } + [.infinity, -.nan, 1e-6, 70000]
+        for type in [StorageType.float16, .bfloat16] {
+            for length in 0...19 {
+                for misalignment in 0..<4 {
+                    var bytes = [UInt8](repeating: 0xA5, count: misalignment + 2 * length + 2)
+                    values.withUnsafeBufferPointer { source in
+                        bytes.withUnsafeMutableBytes { type.store(UnsafeBufferPointer(rebasing: source[3 ..< 3 + length]), to: $0.baseAddress! + misalignment) }
+                    }
+                    for i in 0..<length {
+                        let lanes = FloatLanes(repeating: values[3 + i])
+                        let expected = UInt16(type == .float16 ? ReducedPrecision.float16Bits(lanes)[0] : ReducedPrecision.bfloat16Bits(lanes)[0])
+                        XCTAssertEqual(UInt16(bytes[misalignment + 2 * i]) | UInt16(bytes[misalignment + 2 * i + 1]) << 8, expected,
+                                       "\(type) length \(length) misalignment \(misalignment) element \(i)")
+                    }
+                    XCTAssertEqual(bytes[misalignment + 2 * length], 0xA5, "\(type): nothing written past the end")
+                }
+            }
+        }
     }
 
     func testNames() {

@@ -16,6 +16,7 @@
 """
 import io
 import json
+import shutil
 import os
 import signal
 import subprocess
@@ -131,6 +132,8 @@ def main():
         check_npy(binary, tmp, check)
     with tempfile.TemporaryDirectory() as tmp:
         check_full_disk(binary, tmp, check)
+    with tempfile.TemporaryDirectory() as tmp:
+        check_memory(binary, tmp, check)
 
     print(f"{'FAILED' if failures else 'passed'}: {len(failures)} failure(s)")
     return 1 if failures else 0
@@ -213,6 +216,41 @@ def check_sharded(binary, tmp, check):
     _, err = p.communicate()
     check(p.returncode == 130 and "interrupted" in err and not os.path.exists(big),
           f"SIGINT while shard 2 of 5 is written: exit {p.returncode}, nothing left ({os.listdir(big) if os.path.exists(big) else 'no folder'})")
+
+
+# The memory budget README states for `init` and `verify`: resident memory stays under 1 GiB whatever the
+# model size. The check writes a model larger than the budget and holds the process to a quarter of it.
+MEMORY_BUDGET = 1 << 30
+
+
+def peak_rss(args):
+    """Runs args; returns (exit status, stdout+stderr, peak resident set size in bytes) of that process alone."""
+    p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out = p.stdout.read()
+    _, status, usage = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return p.returncode, out, usage.ru_maxrss * 1024    # ru_maxrss is in KiB on Linux
+
+
+def check_memory(binary, tmp, check):
+    """init and verify of a 1.3 GB model (larger than the 1 GiB budget) stay far below the budget."""
+    tensors = [{"name": f"layers.{i}.weight", "shape": [8192, 4096], "scheme": {"name": "normal", "std": 0.02}} for i in range(9)]
+    tensors.append({"name": "head.weight", "shape": [8192, 8192], "dtype": "bf16", "scheme": {"name": "kaiming_uniform"}})
+    spec = os.path.join(tmp, "big.json")
+    with open(spec, "w") as f:
+        json.dump({"seed": 3, "dtype": "f32", "tensors": tensors}, f)
+    model_bytes = 9 * 8192 * 4096 * 4 + 8192 * 8192 * 2
+    free = shutil.disk_usage(tmp).free
+    check(free > model_bytes + (256 << 20), f"{tmp} has room for the {model_bytes} byte model (free: {free})")
+    out = os.path.join(tmp, "big.safetensors")
+    status, text, rss = peak_rss([binary, "init", spec, "--output", out, "--device", "cpu", "--quiet"])
+    size = os.path.getsize(out) if os.path.exists(out) else 0
+    check(status == 0 and size > model_bytes > MEMORY_BUDGET and rss < MEMORY_BUDGET // 4,
+          f"init of a {size / 1e9:.2f} GB model: peak resident memory {rss / 2**20:.0f} MiB "
+          f"(budget {MEMORY_BUDGET >> 20} MiB, held to a quarter) {text.strip()}")
+    status, text, rss = peak_rss([binary, "verify", out, "--device", "cpu"])
+    check(status == 0 and rss < MEMORY_BUDGET // 4,
+          f"verify of the same file: peak resident memory {rss / 2**20:.0f} MiB ({text.strip().splitlines()[-1] if text.strip() else ''})")
 
 
 def check_npy(binary, tmp, check):

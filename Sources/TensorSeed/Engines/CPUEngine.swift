@@ -23,31 +23,55 @@ public struct CPUEngine: TensorEngine {
 
     public func fill(_ buffer: UnsafeMutableBufferPointer<Float>, stream: TensorStream, offset: UInt64,
                      distribution: Distribution) throws {
-        let count = buffer.count
-        guard count > 0, let base = buffer.baseAddress else { return }
+        guard buffer.count > 0, let base = buffer.baseAddress else { return }
+        let pointer = UnsafeMutablePointerBox(base)
+        try forEachTask(count: buffer.count, offset: offset) { start, end in
+            CPUEngine.fillRange(pointer.pointer + start, count: end - start, stream: stream, offset: offset + UInt64(start),
+                                distribution: distribution)
+        }
+    }
+
+    /// float16, bfloat16 and float64 are converted by the task that generated the values, while they are in
+    /// its cache, on every thread (the generic `fillStaged` converts on one thread after the fill).
+    public func fill(_ destination: UnsafeMutableRawBufferPointer, as type: StorageType, stream: TensorStream, offset: UInt64,
+                     distribution: Distribution) throws {
+        let count = destination.count / type.byteSize
+        guard count > 0, let base = destination.baseAddress else { return }
+        if type == .float32 {
+            return try fill(UnsafeMutableBufferPointer(start: base.assumingMemoryBound(to: Float.self), count: count),
+                            stream: stream, offset: offset, distribution: distribution)
+        }
+        let pointer = UnsafeMutableRawPointerBox(base)
+        try forEachTask(count: count, offset: offset) { start, end in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: end - start) { staging in
+                CPUEngine.fillRange(staging.baseAddress!, count: end - start, stream: stream, offset: offset + UInt64(start),
+                                    distribution: distribution)
+                type.store(UnsafeBufferPointer(staging), to: pointer.pointer + start * type.byteSize)
+            }
+        }
+    }
+
+    /// Runs `work(start, end)` over buffer positions `0 ..< count` (stream elements from `offset`), in tasks of
+    /// at most `taskSize` elements whose boundaries fall on the stream's group boundaries, on `threads` threads.
+    private func forEachTask(count: Int, offset: UInt64, _ work: @escaping @Sendable (_ start: Int, _ end: Int) -> Void) throws {
         try EngineError.checkRange(offset: offset, count: count)
-        // Tasks: [start, end) in buffer positions, boundaries aligned to groups of the stream.
         let groupSize = UInt64(TensorStream.groupSize)
         let headCount = Int(min(UInt64(count), (groupSize - offset % groupSize) % groupSize))  // up to the first group boundary
         let bodyCount = count - headCount
         let taskCount = max(1, (bodyCount + CPUEngine.taskSize - 1) / CPUEngine.taskSize)
-        let pointer = UnsafeMutablePointerBox(base)
-        let work: @Sendable (Int) -> Void = { task in
+        let task: @Sendable (Int) -> Void = { task in
             let start = task == 0 ? 0 : headCount + task * CPUEngine.taskSize
             let end = min(count, headCount + (task + 1) * CPUEngine.taskSize)
-            if start < end {
-                CPUEngine.fillRange(pointer.pointer + start, count: end - start,
-                                    stream: stream, offset: offset + UInt64(start), distribution: distribution)
-            }
+            if start < end { work(start, end) }
         }
         if threads == 1 || taskCount == 1 {
-            for task in 0..<taskCount { work(task) }
+            for t in 0..<taskCount { task(t) }
         } else {
             // concurrentPerform uses the whole machine; a smaller thread count gets striped tasks.
             let lanes = min(threads, taskCount)
             DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-                var task = lane
-                while task < taskCount { work(task); task += lanes }
+                var t = lane
+                while t < taskCount { task(t); t += lanes }
             }
         }
     }
@@ -107,6 +131,12 @@ public struct CPUEngine: TensorEngine {
 }
 
 /// A raw pointer that the caller promises is used for disjoint writes across threads.
+struct UnsafeMutableRawPointerBox: @unchecked Sendable {
+    let pointer: UnsafeMutableRawPointer
+    init(_ pointer: UnsafeMutableRawPointer) { self.pointer = pointer }
+}
+
+/// A pointer that the caller promises is used for disjoint writes across threads.
 @usableFromInline
 struct UnsafeMutablePointerBox: @unchecked Sendable {
     @usableFromInline let pointer: UnsafeMutablePointer<Float>

@@ -37,6 +37,15 @@ public enum StorageType: String, Sendable, Hashable, CaseIterable {
             for i in 0..<n { destination.storeBytes(of: Double(source[i]).bitPattern.littleEndian, toByteOffset: 8 * i, as: UInt64.self) }
         case .float16, .bfloat16:
             var i = 0
+            #if _endian(little)
+            // Whole lanes: one vector load, one conversion, one 16-byte store (the host's order is little-endian).
+            while i + 8 <= n {
+                let lanes = UnsafeRawPointer(source + i).loadUnaligned(as: FloatLanes.self)
+                let bits = self == .float16 ? ReducedPrecision.float16Bits(lanes) : ReducedPrecision.bfloat16Bits(lanes)
+                destination.storeBytes(of: SIMD8<UInt16>(truncatingIfNeeded: bits), toByteOffset: 2 * i, as: SIMD8<UInt16>.self)
+                i += 8
+            }
+            #endif
             while i < n {
                 var lanes = FloatLanes(repeating: 0)
                 let take = min(8, n - i)

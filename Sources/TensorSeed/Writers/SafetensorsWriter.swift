@@ -227,6 +227,8 @@ private final class WritePipeline: @unchecked Sendable {
     private var written = 0
     /// Touched only on `queue` until `drain()`.
     var digests: [TensorDigest]
+    /// File ranges written whose writeback was started but not waited for (on `queue`).
+    private var inFlight: [Range<Int>] = []
 
     init(fd: Int32, path: String, tensorCount: Int) {
         self.fd = fd
@@ -253,6 +255,14 @@ private final class WritePipeline: @unchecked Sendable {
             do {
                 try self.write(bytes, at: offset)
                 self.lock.withLock { self.written += bytes.count }
+                // Disk writes overlap generation; waiting for the chunk before the previous one bounds the
+                // dirty pages to about three chunks and slows the producer to the disk's pace.
+                FileWriteback.start(self.fd, offset: offset, length: bytes.count)
+                if self.inFlight.count == 2 {
+                    let oldest = self.inFlight.removeFirst()
+                    FileWriteback.finish(self.fd, offset: oldest.lowerBound, length: oldest.count)
+                }
+                self.inFlight.append(offset ..< offset + bytes.count)
             } catch let error as WriterError {
                 self.lock.withLock { self.error = error }
             } catch {}

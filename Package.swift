@@ -9,12 +9,14 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // YAML specs: the node API (compose) gives each value's line and column.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Thin C shim over the system OpenCL headers and ICD loader; no logic.
         .target(name: "COpenCL", linkerSettings: [.linkedLibrary("OpenCL")]),
         // kernels/*.cl are compiled into TensorSeed as string constants by the EmbedKernels plugin.
-        .target(name: "TensorSeed", dependencies: ["COpenCL"], plugins: ["EmbedKernels"]),
+        .target(name: "TensorSeed", dependencies: ["COpenCL", .product(name: "Yams", package: "Yams")], plugins: ["EmbedKernels"]),
         .executableTarget(name: "EmbedKernelsTool"),
         .plugin(name: "EmbedKernels", capability: .buildTool(), dependencies: ["EmbedKernelsTool"]),
         .executableTarget(

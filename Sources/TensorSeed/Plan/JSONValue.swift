@@ -1,6 +1,6 @@
 import Foundation
 
-/// A JSON document as a value: parsed with Foundation's `JSONDecoder`, rendered by `rendered`
+/// A JSON document as a value: parsed by `parse` (also `Decodable`), rendered by `rendered`
 /// with sorted keys and shortest round-trip numbers, so that the same value always gives the same bytes.
 public enum JSONValue: Sendable, Hashable, Decodable {
     case null
@@ -25,16 +25,10 @@ public enum JSONValue: Sendable, Hashable, Decodable {
         self = .object(try container.decode([String: JSONValue].self))
     }
 
-    /// Parses `data`; a syntax error becomes `JSONParseError` with the decoder's message (which names line and column).
+    /// Parses the JSON text `data` (RFC 8259, with `JSONReader`); a syntax error is a `JSONParseError`
+    /// (`DocumentSyntaxError`) naming line and column.
     public static func parse(_ data: Data) throws -> JSONValue {
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch let DecodingError.dataCorrupted(context) {
-            let underlying = context.underlyingError.map { "\($0)" } ?? context.debugDescription
-            throw JSONParseError(message: JSONParseError.readable(underlying))
-        } catch {
-            throw JSONParseError(message: "\(error)")
-        }
+        try JSONReader.value(data)
     }
 
     /// The value as compact JSON text (keys sorted; non-finite doubles as the strings "inf", "-inf", "nan").
@@ -158,21 +152,5 @@ public enum JSONValue: Sendable, Hashable, Decodable {
         case .array: return "an array"
         case .object: return "an object"
         }
-    }
-}
-
-/// A JSON text that is not valid JSON.
-public struct JSONParseError: Error, CustomStringConvertible, Equatable {
-    /// What the parser said (with line and column where it gives them).
-    public var message: String
-    public var description: String { "invalid JSON: \(message)" }
-
-    static func readable(_ text: String) -> String {
-        // Foundation wraps its message as `... NSDebugDescription=<message>...`; keep the message if so.
-        if let range = text.range(of: "NSDebugDescription=") {
-            let rest = text[range.upperBound...]
-            return String(rest.prefix { $0 != "}" && $0 != "\n" }).trimmingCharacters(in: .whitespaces)
-        }
-        return text
     }
 }

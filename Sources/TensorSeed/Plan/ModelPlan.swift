@@ -38,9 +38,13 @@ public struct ModelPlan: Sendable, Hashable {
     public init(seed: UInt64, tensors: [TensorJob]) throws {
         var seen = Set<String>()
         for (i, t) in tensors.enumerated() {
-            guard !t.name.isEmpty else { throw SpecError(location: "tensors[\(i)]", message: "field \"name\" must not be empty") }
+            let namePath: [SpecPathComponent] = [.key("tensors"), .index(i), .key("name")]
+            guard !t.name.isEmpty else {
+                throw SpecError(location: "tensors[\(i)]", message: "field \"name\" must not be empty", path: namePath)
+            }
             guard seen.insert(t.name).inserted else {
-                throw SpecError(location: "tensors[\(i)] \"\(t.name)\"", message: "field \"name\" is a duplicate: every tensor needs its own name")
+                throw SpecError(location: "tensors[\(i)] \"\(t.name)\"", message: "field \"name\" is a duplicate: every tensor needs its own name",
+                                path: namePath)
             }
         }
         self.seed = seed

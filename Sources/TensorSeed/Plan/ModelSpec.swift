@@ -1,6 +1,6 @@
 import Foundation
 
-/// The tensor-list model spec (JSON): a seed, a default dtype, the tensors, and name-pattern rules.
+/// The tensor-list model spec (JSON, or the same tree in YAML): a seed, a default dtype, the tensors, and name-pattern rules.
 ///
 /// ```json
 /// {"seed": 0, "dtype": "bf16",
@@ -12,33 +12,71 @@ import Foundation
 /// ```
 ///
 /// A tensor without `"scheme"` takes the scheme of the first rule whose pattern (`*`, `?`) matches its name.
-/// Errors name the tensor (index and name) or rule and the field.
+/// Errors name the tensor (index and name) or rule and the field; each carries the offending value's path
+/// (`SpecError.path`), which the readers' positions turn into a line and column.
 public enum ModelSpec {
-    /// Plans the spec in `data`; `seed` and `dtype` override the spec's seed and default dtype
-    /// (a tensor's own `"dtype"` is kept).
+    /// Plans the JSON spec in `data`; `seed` and `dtype` override the spec's seed and default dtype
+    /// (a tensor's own `"dtype"` is kept). Errors name the tensor or rule and the field (a syntax error, its line and column).
     public static func plan(json data: Data, seed: UInt64? = nil, dtype: StorageType? = nil) throws -> ModelPlan {
-        let root: JSONValue
-        do { root = try JSONValue.parse(data) } catch let error as JSONParseError {
-            throw SpecError(location: "", message: error.description)
+        try plan(data, format: .json, seed: seed, dtype: dtype)
+    }
+
+    /// Plans the YAML spec in `data`, as `plan(json:)` does.
+    public static func plan(yaml data: Data, seed: UInt64? = nil, dtype: StorageType? = nil) throws -> ModelPlan {
+        try plan(data, format: .yaml, seed: seed, dtype: dtype)
+    }
+
+    /// Plans the spec in `data` written as `format`. A `SpecError` carries the offending value's path and,
+    /// where the document has it, its line and column; its text names them only for a syntax error.
+    public static func plan(_ data: Data, format: SpecFormat, seed: UInt64? = nil, dtype: StorageType? = nil) throws -> ModelPlan {
+        try plan(data, format: format, file: nil, seed: seed, dtype: dtype)
+    }
+
+    /// Reads a spec file, YAML if its name ends in `.yaml` or `.yml`, else JSON. Errors begin with the file,
+    /// and the line and column where known: `spec.yaml:12:7: tensors[3] "fc.weight": field "shape"[1] ...`.
+    public static func plan(file path: String, seed: UInt64? = nil, dtype: StorageType? = nil) throws -> ModelPlan {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SpecError(location: path, message: "cannot read the spec file")
         }
-        guard let top = root.object else { throw SpecError(location: "spec", message: "must be a JSON object, got \(root.kind)") }
+        return try plan(data, format: SpecFormat(path: path), file: path, seed: seed, dtype: dtype)
+    }
+
+    /// Reads and plans `data`; with a `file`, every error's text begins `file:line:column: ` (or `file: `).
+    private static func plan(_ data: Data, format: SpecFormat, file: String?, seed: UInt64?, dtype: StorageType?) throws -> ModelPlan {
+        let document: SpecDocument
+        do { document = try SpecDocument(data, format: format) } catch let error as DocumentSyntaxError {
+            throw SpecError(syntax: error, file: file)
+        }
+        do { return try plan(root: document.root, seed: seed, dtype: dtype) } catch var error as SpecError {
+            if let position = document.nearestPosition(of: error.path) {
+                error.line = position.line
+                error.column = position.column
+            }
+            if let file { error.locate(inFile: file) }
+            throw error
+        }
+    }
+
+    /// Plans a spec already read into a value tree; errors carry the path of the offending value.
+    static func plan(root: JSONValue, seed: UInt64?, dtype: StorageType?) throws -> ModelPlan {
+        guard let top = root.object else { throw SpecError(location: "spec", message: "must be a JSON object (or YAML mapping), got \(root.kind)") }
         if let extra = top.keys.sorted().first(where: { !["seed", "dtype", "tensors", "rules"].contains($0) }) {
-            throw SpecError(location: "spec", message: "unknown field \"\(extra)\" (known: seed, dtype, tensors, rules)")
+            throw SpecError(location: "spec", message: "unknown field \"\(extra)\" (known: seed, dtype, tensors, rules)", path: [.key(extra)])
         }
         var specSeed: UInt64 = 0
         if let value = top["seed"] {
             guard let s = value.uint64 ?? value.string.flatMap({ UInt64($0) }) else {
-                throw SpecError(location: "spec", message: "field \"seed\" must be an integer in 0...2^64-1, got \(value.rendered)")
+                throw SpecError(location: "spec", message: "field \"seed\" must be an integer in 0...2^64-1, got \(value.rendered)", path: [.key("seed")])
             }
             specSeed = s
         }
         var defaultType = StorageType.float32
-        if let value = top["dtype"] { defaultType = try storageType(value, location: "spec") }
+        if let value = top["dtype"] { defaultType = try storageType(value, location: "spec", path: [.key("dtype")]) }
         if let dtype { defaultType = dtype }
         let rules = try parseRules(top["rules"])
         guard let tensorsValue = top["tensors"] else { throw SpecError(location: "spec", message: "field \"tensors\" is missing") }
         guard let items = tensorsValue.array else {
-            throw SpecError(location: "spec", message: "field \"tensors\" must be an array, got \(tensorsValue.kind)")
+            throw SpecError(location: "spec", message: "field \"tensors\" must be an array, got \(tensorsValue.kind)", path: [.key("tensors")])
         }
         var jobs: [TensorJob] = []
         for (i, item) in items.enumerated() {
@@ -47,37 +85,38 @@ public enum ModelSpec {
         return try ModelPlan(seed: seed ?? specSeed, tensors: jobs)
     }
 
-    /// Reads a spec file (`SpecError` if it cannot be read).
-    public static func plan(file path: String, seed: UInt64? = nil, dtype: StorageType? = nil) throws -> ModelPlan {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SpecError(location: path, message: "cannot read the spec file")
-        }
-        do { return try plan(json: data, seed: seed, dtype: dtype) } catch var error as SpecError {
-            error.location = error.location.isEmpty ? path : "\(path): \(error.location)"
-            throw error
-        }
-    }
-
-    private static func storageType(_ value: JSONValue, location: String) throws -> StorageType {
+    private static func storageType(_ value: JSONValue, location: String, path: [SpecPathComponent]) throws -> StorageType {
         guard let text = value.string, let type = StorageType(name: text) else {
-            throw SpecError(location: location, message: "field \"dtype\" must be one of f32, f16, bf16, f64, got \(value.rendered)")
+            throw SpecError(location: location, message: "field \"dtype\" must be one of f32, f16, bf16, f64, got \(value.rendered)", path: path)
         }
         return type
     }
 
+    /// The path of a scheme field that `SchemeJSON` names like `scheme.std`, under the tensor or rule at `base`.
+    private static func path(of error: SpecFieldError, under base: [SpecPathComponent]) -> [SpecPathComponent] {
+        base + error.field.split(separator: ".").map { .key(String($0)) }
+    }
+
     private static func parseRules(_ value: JSONValue?) throws -> [(pattern: String, scheme: InitScheme)] {
         guard let value else { return [] }
-        guard let items = value.array else { throw SpecError(location: "spec", message: "field \"rules\" must be an array, got \(value.kind)") }
+        guard let items = value.array else {
+            throw SpecError(location: "spec", message: "field \"rules\" must be an array, got \(value.kind)", path: [.key("rules")])
+        }
         return try items.enumerated().map { i, item in
             let location = "rules[\(i)]"
-            guard let fields = item.object else { throw SpecError(location: location, message: "must be an object {\"pattern\": ..., \"scheme\": ...}") }
-            if let extra = fields.keys.sorted().first(where: { $0 != "pattern" && $0 != "scheme" }) {
-                throw SpecError(location: location, message: "unknown field \"\(extra)\" (known: pattern, scheme)")
+            let here: [SpecPathComponent] = [.key("rules"), .index(i)]
+            guard let fields = item.object else {
+                throw SpecError(location: location, message: "must be an object {\"pattern\": ..., \"scheme\": ...}", path: here)
             }
-            guard let pattern = fields["pattern"]?.string else { throw SpecError(location: location, message: "field \"pattern\" is missing or not a string") }
-            guard let schemeValue = fields["scheme"] else { throw SpecError(location: location, message: "field \"scheme\" is missing") }
+            if let extra = fields.keys.sorted().first(where: { $0 != "pattern" && $0 != "scheme" }) {
+                throw SpecError(location: location, message: "unknown field \"\(extra)\" (known: pattern, scheme)", path: here + [.key(extra)])
+            }
+            guard let pattern = fields["pattern"]?.string else {
+                throw SpecError(location: location, message: "field \"pattern\" is missing or not a string", path: here + [.key("pattern")])
+            }
+            guard let schemeValue = fields["scheme"] else { throw SpecError(location: location, message: "field \"scheme\" is missing", path: here) }
             do { return (pattern, try SchemeJSON.scheme(from: schemeValue)) } catch let error as SpecFieldError {
-                throw SpecError(location: "\(location) \"\(pattern)\"", message: error.description)
+                throw SpecError(location: "\(location) \"\(pattern)\"", message: error.description, path: path(of: error, under: here))
             }
         }
     }
@@ -85,35 +124,41 @@ public enum ModelSpec {
     private static func job(_ item: JSONValue, index: Int, defaultType: StorageType,
                             rules: [(pattern: String, scheme: InitScheme)]) throws -> TensorJob {
         var location = "tensors[\(index)]"
-        guard let fields = item.object else { throw SpecError(location: location, message: "must be an object, got \(item.kind)") }
-        guard let nameValue = fields["name"] else { throw SpecError(location: location, message: "field \"name\" is missing") }
-        guard let name = nameValue.string else { throw SpecError(location: location, message: "field \"name\" must be a string, got \(nameValue.kind)") }
+        let here: [SpecPathComponent] = [.key("tensors"), .index(index)]
+        guard let fields = item.object else { throw SpecError(location: location, message: "must be an object, got \(item.kind)", path: here) }
+        guard let nameValue = fields["name"] else { throw SpecError(location: location, message: "field \"name\" is missing", path: here) }
+        guard let name = nameValue.string else {
+            throw SpecError(location: location, message: "field \"name\" must be a string, got \(nameValue.kind)", path: here + [.key("name")])
+        }
         location += " \"\(name)\""
         if let extra = fields.keys.sorted().first(where: { !["name", "shape", "dtype", "scheme"].contains($0) }) {
-            throw SpecError(location: location, message: "unknown field \"\(extra)\" (known: name, shape, dtype, scheme)")
+            throw SpecError(location: location, message: "unknown field \"\(extra)\" (known: name, shape, dtype, scheme)", path: here + [.key(extra)])
         }
-        guard let shapeValue = fields["shape"] else { throw SpecError(location: location, message: "field \"shape\" is missing") }
-        guard let dims = shapeValue.array else { throw SpecError(location: location, message: "field \"shape\" must be an array of integers, got \(shapeValue.kind)") }
+        guard let shapeValue = fields["shape"] else { throw SpecError(location: location, message: "field \"shape\" is missing", path: here) }
+        guard let dims = shapeValue.array else {
+            throw SpecError(location: location, message: "field \"shape\" must be an array of integers, got \(shapeValue.kind)", path: here + [.key("shape")])
+        }
         var shape: [Int] = []
         for (k, d) in dims.enumerated() {
             guard let n = d.int, n >= 0 else {
-                throw SpecError(location: location, message: "field \"shape\"[\(k)] must be an integer >= 0, got \(d.rendered)")
+                throw SpecError(location: location, message: "field \"shape\"[\(k)] must be an integer >= 0, got \(d.rendered)",
+                                path: here + [.key("shape"), .index(k)])
             }
             shape.append(n)
         }
-        let dtype = try fields["dtype"].map { try storageType($0, location: location) } ?? defaultType
+        let dtype = try fields["dtype"].map { try storageType($0, location: location, path: here + [.key("dtype")]) } ?? defaultType
         let scheme: InitScheme
         if let schemeValue = fields["scheme"] {
             do { scheme = try SchemeJSON.scheme(from: schemeValue) } catch let error as SpecFieldError {
-                throw SpecError(location: location, message: error.description)
+                throw SpecError(location: location, message: error.description, path: path(of: error, under: here))
             }
         } else if let rule = rules.first(where: { NamePattern.matches($0.pattern, name) }) {
             scheme = rule.scheme
         } else {
-            throw SpecError(location: location, message: "field \"scheme\" is missing and no rule's pattern matches the name")
+            throw SpecError(location: location, message: "field \"scheme\" is missing and no rule's pattern matches the name", path: here)
         }
         do { return try TensorJob(name: name, shape: shape, dtype: dtype, scheme: scheme) } catch let error as SchemeError {
-            throw SpecError(location: location, message: "field \"scheme\": \(error)")
+            throw SpecError(location: location, message: "field \"scheme\": \(error)", path: here + [.key(fields["scheme"] == nil ? "shape" : "scheme")])
         }
     }
 }

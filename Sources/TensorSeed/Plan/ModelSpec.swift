@@ -22,6 +22,7 @@ public enum ModelSpec {
             throw SpecError(location: "", message: error.description)
         }
         guard let top = root.object else { throw SpecError(location: "spec", message: "must be a JSON object, got \(root.kind)") }
+        if LayerSpec.isLayerList(top) { return try LayerSpec.plan(top, seed: seed, dtype: dtype) }
         if let extra = top.keys.sorted().first(where: { !["seed", "dtype", "tensors", "rules"].contains($0) }) {
             throw SpecError(location: "spec", message: "unknown field \"\(extra)\" (known: seed, dtype, tensors, rules)")
         }
@@ -58,14 +59,14 @@ public enum ModelSpec {
         }
     }
 
-    private static func storageType(_ value: JSONValue, location: String) throws -> StorageType {
+    static func storageType(_ value: JSONValue, location: String) throws -> StorageType {
         guard let text = value.string, let type = StorageType(name: text) else {
             throw SpecError(location: location, message: "field \"dtype\" must be one of f32, f16, bf16, f64, got \(value.rendered)")
         }
         return type
     }
 
-    private static func parseRules(_ value: JSONValue?) throws -> [(pattern: String, scheme: InitScheme)] {
+    static func parseRules(_ value: JSONValue?) throws -> [(pattern: String, scheme: InitScheme)] {
         guard let value else { return [] }
         guard let items = value.array else { throw SpecError(location: "spec", message: "field \"rules\" must be an array, got \(value.kind)") }
         return try items.enumerated().map { i, item in

@@ -200,8 +200,15 @@ final class LayerSpecTests: XCTestCase {
                     "layers[0] (conv1d): field \"padding\" \"same\" needs stride 1 (torch refuses it for strided convolutions), got stride [2]",
                     path: layerPath(0, "padding"))
         assertError(spec(input: "[4, 8, 8]", #"{"type": "maxpool2d", "kernel_size": 2, "padding": [1, 2]}"#),
-                    "layers[0] (maxpool2d): field \"padding\" [1, 2] is more than half the kernel (at most [1, 1], as torch requires)",
+                    "layers[0] (maxpool2d): field \"padding\" [1, 2] is more than half the kernel_size [2, 2] (at most [1, 1], as torch requires)",
                     path: layerPath(0, "padding"))
+        assertError(spec(input: "[4, 20]", #"{"type": "maxpool1d", "kernel_size": 2, "dilation": 3, "padding": 2}"#),   // torch: the bare kernel counts
+                    "layers[0] (maxpool1d): field \"padding\" [2] is more than half the kernel_size [2] (at most [1], as torch requires)",
+                    path: layerPath(0, "padding"))
+        assertError(spec(input: "[2, 5, 1, 5]", #"{"type": "avgpool3d", "kernel_size": 2, "padding": 1}"#),
+                    "layers[0] (avgpool3d): field \"kernel_size\" 2x2x2 is larger than the input 5x1x5 before padding, "
+                    + "which torch's avg_pool3d refuses (input shape [2, 5, 1, 5])", path: layerPath(0, "kernel_size"))
+        XCTAssertNoThrow(try plan(spec(input: "[2, 1, 5]", #"{"type": "avgpool2d", "kernel_size": 2, "padding": 1}"#)))   // 2-D takes it
         assertError(spec(input: "[12, 8]", #"{"type": "layernorm", "normalized_shape": [12]}"#),
                     "layers[0] (layernorm): field \"normalized_shape\" [12] is not the last dimensions of the input shape [12, 8]",
                     path: layerPath(0, "normalized_shape"))

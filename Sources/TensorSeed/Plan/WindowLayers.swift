@@ -42,8 +42,8 @@ enum WindowLayers {
         return LayerOutcome(output: ActivationShape(dims: [outChannels] + outputSpatial), parameters: parameters)
     }
 
-    /// `nn.MaxPool{n}d` / `nn.AvgPool{n}d`: stride defaults to kernel_size; padding at most half the
-    /// (dilated) kernel, as torch requires; channels pass through.
+    /// `nn.MaxPool{n}d` / `nn.AvgPool{n}d`: stride defaults to kernel_size; padding at most kernel_size / 2
+    /// (not dilated: torch 2.x checks the bare kernel, also for max pooling with dilation); channels pass through.
     static func pooling(_ layer: LayerFields, _ input: ActivationShape, spatialRank n: Int, hasDilation: Bool) throws -> LayerOutcome {
         let (channels, spatial) = try split(layer, input, spatialRank: n, inferring: "the channels")
         let kernel = try layer.sizes("kernel_size", count: n, minimum: 1)
@@ -51,13 +51,21 @@ enum WindowLayers {
         let padding = try layer.sizes("padding", count: n, default: Array(repeating: 0, count: n), minimum: 0)
         let ones = Array(repeating: 1, count: n)
         let dilation = hasDilation ? try layer.sizes("dilation", count: n, default: ones, minimum: 1) : ones
-        let halfSpan = (0..<n).map { (dilation[$0] * (kernel[$0] - 1) + 1) / 2 }
-        guard zip(padding, halfSpan).allSatisfy({ $0 <= $1 }) else {
-            throw layer.error("padding", "\(padding) is more than half the kernel (at most \(halfSpan), as torch requires)")
+        let halfKernel = kernel.map { $0 / 2 }
+        guard zip(padding, halfKernel).allSatisfy({ $0 <= $1 }) else {
+            throw layer.error("padding", "\(padding) is more than half the kernel_size \(kernel) (at most \(halfKernel), as torch requires)")
+        }
+        // torch's avg_pool3d (unlike the other pools) also refuses an input smaller than the kernel before padding.
+        if n == 3, !hasDilation, !zip(kernel, spatial).allSatisfy({ $0 <= $1 }) {
+            throw layer.error("kernel_size", "\(text(kernel)) is larger than the input \(text(spatial)) before padding, "
+                              + "which torch's avg_pool3d refuses (input shape \(input.rendered))")
         }
         let outputSpatial = try slide(layer, input, spatial, kernel: kernel, stride: stride, padding: padding, dilation: dilation)
         return LayerOutcome(output: ActivationShape(dims: [channels] + outputSpatial))
     }
+
+    /// Sizes as `5x5`, for messages.
+    private static func text(_ sizes: [Int]) -> String { sizes.map(String.init).joined(separator: "x") }
 
     /// The channels and spatial sizes of `input`, which must have `1 + n` dimensions.
     private static func split(_ layer: LayerFields, _ input: ActivationShape, spatialRank n: Int,
@@ -74,7 +82,6 @@ enum WindowLayers {
     /// spans more than the padded input is an error on `kernel_size`.
     private static func slide(_ layer: LayerFields, _ input: ActivationShape, _ spatial: [Int],
                               kernel: [Int], stride: [Int], padding: [Int], dilation: [Int]) throws -> [Int] {
-        func text(_ sizes: [Int]) -> String { sizes.map(String.init).joined(separator: "x") }
         let padded = zip(spatial, padding).map { $0 + 2 * $1 }
         let span = zip(kernel, dilation).map { $1 * ($0 - 1) + 1 }
         guard zip(span, padded).allSatisfy({ $0 <= $1 }) else {

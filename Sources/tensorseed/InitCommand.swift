@@ -9,23 +9,27 @@ import Glibc
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Initialize a whole model (a tensor-list spec in JSON or YAML, or a built-in preset) into a safetensors file or a sharded set.",
+        abstract: "Initialize a whole model (a tensor-list or layer-list spec in JSON or YAML, or a built-in preset) into a safetensors file or a sharded set.",
         discussion: """
             Examples:
               tensorseed init --output model.safetensors                 # the default preset (\(ModelPreset.defaultPreset.rawValue))
               tensorseed init --preset gpt2-small --seed 42 --output gpt2.safetensors
               tensorseed init spec.json --dtype bf16 --output model.safetensors
               tensorseed init spec.yaml --output model.safetensors       # .yaml or .yml: read as YAML
+              tensorseed init examples/lenet.json --output lenet.safetensors   # a layer list
               tensorseed init --preset llama-7b --max-shard-size 5GB --output llama/   # llama/model-0000i-of-00003.safetensors + index
               tensorseed init one-tensor.json --output w.npy             # a spec with exactly one tensor (not bf16)
               tensorseed init --list-presets
-            A bad spec gives one line naming the file, line and column, tensor and field, e.g.
+            A spec is a tensor list ("tensors") or a layer list ("input" shape once, then
+            "layers" giving only what each outputs; in_features and in_channels are
+            inferred, parameters get torch's names and default schemes; see README).
+            A bad spec gives one line naming the file, line and column, tensor or layer and field, e.g.
               spec.yaml:12:7: tensors[3] "fc.weight": field "shape"[1] must be an integer >= 0, got -1
             The file records the seed, each tensor's scheme and a digest in __metadata__; check it with 'tensorseed verify'.
             """
     )
 
-    @Argument(help: "A tensor-list spec, JSON or YAML (.yaml/.yml) (see README); without it, --preset or the default preset.")
+    @Argument(help: "A tensor-list or layer-list spec, JSON or YAML (.yaml/.yml) (see README); without it, --preset or the default preset.")
     var spec: String?
     @Option(help: "A built-in model layout (see --list-presets).")
     var preset: String?

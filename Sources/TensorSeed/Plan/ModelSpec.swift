@@ -60,6 +60,7 @@ public enum ModelSpec {
     /// Plans a spec already read into a value tree; errors carry the path of the offending value.
     static func plan(root: JSONValue, seed: UInt64?, dtype: StorageType?) throws -> ModelPlan {
         guard let top = root.object else { throw SpecError(location: "spec", message: "must be a JSON object (or YAML mapping), got \(root.kind)") }
+        if LayerSpec.isLayerList(top) { return try LayerSpec.plan(top, seed: seed, dtype: dtype) }
         if let extra = top.keys.sorted().first(where: { !["seed", "dtype", "tensors", "rules"].contains($0) }) {
             throw SpecError(location: "spec", message: "unknown field \"\(extra)\" (known: seed, dtype, tensors, rules)", path: [.key(extra)])
         }
@@ -85,7 +86,7 @@ public enum ModelSpec {
         return try ModelPlan(seed: seed ?? specSeed, tensors: jobs)
     }
 
-    private static func storageType(_ value: JSONValue, location: String, path: [SpecPathComponent]) throws -> StorageType {
+    static func storageType(_ value: JSONValue, location: String, path: [SpecPathComponent]) throws -> StorageType {
         guard let text = value.string, let type = StorageType(name: text) else {
             throw SpecError(location: location, message: "field \"dtype\" must be one of f32, f16, bf16, f64, got \(value.rendered)", path: path)
         }
@@ -97,7 +98,7 @@ public enum ModelSpec {
         base + error.field.split(separator: ".").map { .key(String($0)) }
     }
 
-    private static func parseRules(_ value: JSONValue?) throws -> [(pattern: String, scheme: InitScheme)] {
+    static func parseRules(_ value: JSONValue?) throws -> [(pattern: String, scheme: InitScheme)] {
         guard let value else { return [] }
         guard let items = value.array else {
             throw SpecError(location: "spec", message: "field \"rules\" must be an array, got \(value.kind)", path: [.key("rules")])

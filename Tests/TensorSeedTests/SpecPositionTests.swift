@@ -224,6 +224,25 @@ final class SpecPositionTests: XCTestCase {
         try assertErrorPrefix(edit(ruled, "\"shape\": [4]}", "\"shape\": «[4]}"), name: "s.json", "tensors[1] \"fc.bias\": \(needs2D)")
     }
 
+    /// Layer-list errors (LayerSpec sets their paths) get the file's line and column too, in JSON and YAML.
+    func testLayerListErrorsPointAtTheLayerOrField() throws {
+        let yaml = """
+            seed: 1
+            input: [1, 8, 8]
+            layers:
+              - type: conv2d
+                out_channels: 4
+                kernel_size: «11
+            """
+        try assertErrorPrefix(yaml, name: "layers.yaml", "layers[0] (conv2d): field \"kernel_size\"")
+        let json = """
+            {"input": [1, 8, 8],
+             "layers": [{"type": "conv2d", "out_channels": 4, "kernel_size": 3},
+                        {"type": «"linearr", "out_features": 3}]}
+            """
+        try assertErrorPrefix(json, name: "layers.json", "layers[1]: field \"type\" is an unknown layer type \"linearr\"")
+    }
+
     func testErrorsWithoutAPlaceKeepTheirForm() throws {
         XCTAssertEqual(try fileError("seed: 1\n", name: "none.yaml"), "none.yaml: spec: field \"tensors\" is missing")
         XCTAssertEqual(try fileError("[1, 2]", name: "none.json"), "none.json: spec: must be a JSON object (or YAML mapping), got an array")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what TensorSeed needs when it is missing: the OpenCL headers, ICD loader and the PoCL
-# CPU device (Debian packages), numpy for the reference cross-check and safetensors for the interop check. Sourced by run.sh and test.sh.
+# CPU device (Debian packages), numpy for the reference cross-check and safetensors + ml_dtypes for the interop check. Sourced by run.sh and test.sh.
 set -euo pipefail
 
 need_debs=()
@@ -25,7 +25,8 @@ if [ "${TENSORSEED_NEED_NUMPY:-0}" = 1 ] && ! python3 -c "import numpy" 2>/dev/n
     python3 -m pip install -q numpy
 fi
 
-if [ "${TENSORSEED_NEED_SAFETENSORS:-0}" = 1 ] && ! python3 -c "import safetensors" 2>/dev/null; then
-    echo "tensorseed: installing safetensors (pip)" >&2
-    python3 -m pip install -q safetensors
+# safetensors for the interop check; ml_dtypes gives numpy the bfloat16 type that BF16 tensors load as.
+if [ "${TENSORSEED_NEED_SAFETENSORS:-0}" = 1 ] && ! python3 -c "import safetensors, ml_dtypes" 2>/dev/null; then
+    echo "tensorseed: installing safetensors and ml_dtypes (pip)" >&2
+    python3 -m pip install -q safetensors ml_dtypes
 fi

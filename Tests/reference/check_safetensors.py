@@ -12,7 +12,10 @@
   values equal the single-file write's bit for bit, `total_size` and names as transformers writes them;
   `verify INDEX` (and `--engines all`) passes; SIGINT mid-way through a sharded write leaves nothing;
 - `.npy`: `init` of a one-tensor spec and `generate --output x.npy` load with `numpy.load`, equal
-  TensorSeed's own values, and their headers are the bytes `numpy.save` writes; bf16 is refused.
+  TensorSeed's own values, and their headers are the bytes `numpy.save` writes; bf16 is refused;
+- BF16 loads (numpy's bfloat16 from ml_dtypes) and equals ml_dtypes' RNE rounding of the float32 values;
+- a full file system (2 MiB tmpfs) leaves nothing; --force over a set of another shard count leaves only the new set;
+- peak resident memory of init and verify of a 1.34 GB model stays under a quarter of the 1 GiB budget.
 """
 import io
 import json
@@ -133,6 +136,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         check_full_disk(binary, tmp, check)
     with tempfile.TemporaryDirectory() as tmp:
+        check_bfloat16(binary, tmp, check)
+    with tempfile.TemporaryDirectory() as tmp:
         check_memory(binary, tmp, check)
 
     print(f"{'FAILED' if failures else 'passed'}: {len(failures)} failure(s)")
@@ -216,6 +221,36 @@ def check_sharded(binary, tmp, check):
     _, err = p.communicate()
     check(p.returncode == 130 and "interrupted" in err and not os.path.exists(big),
           f"SIGINT while shard 2 of 5 is written: exit {p.returncode}, nothing left ({os.listdir(big) if os.path.exists(big) else 'no folder'})")
+
+
+def check_bfloat16(binary, tmp, check):
+    """BF16 tensors load through safetensors.numpy (with ml_dtypes, which gives numpy a bfloat16) and equal
+    TensorSeed's float32 values rounded to bfloat16 by ml_dtypes (round to nearest even), bit for bit."""
+    import ml_dtypes
+    spec = {"seed": 11, "dtype": "bf16", "tensors": [
+        {"name": "wide", "shape": [300, 257], "scheme": {"name": "normal", "mean": 0.0, "std": 1e30}},
+        {"name": "small", "shape": [1001], "scheme": {"name": "uniform", "a": -1e-38, "b": 1e-38}},
+        {"name": "plain", "shape": [64, 33], "scheme": {"name": "trunc_normal", "mean": 0.0, "std": 0.02, "a": -0.04, "b": 0.04}}]}
+    args = {"wide": ["--distribution", "normal", "--mean=0", "--std=1e30"],
+            "small": ["--distribution", "uniform", "--low=-1e-38", "--high=1e-38"],
+            "plain": ["--distribution", "truncated_normal", "--mean=0", "--std=0.02", "--low=-0.04", "--high=0.04"]}
+    path = os.path.join(tmp, "bf16.json")
+    with open(path, "w") as f:
+        json.dump(spec, f)
+    out = os.path.join(tmp, "bf16.safetensors")
+    r = run([binary, "init", path, "--output", out, "--device", "cpu", "--quiet"])
+    check(r.returncode == 0, f"init of a bf16 spec ({r.stderr.strip()})")
+    tensors = load_file(out)
+    for t in spec["tensors"]:
+        a = tensors[t["name"]]
+        raw = os.path.join(tmp, "raw.f32")
+        count = int(np.prod(t["shape"]))
+        r = run([binary, "generate", "--seed", "11", "--name", t["name"], "--count", str(count), *args[t["name"]],
+                 "--device", "cpu", "--output", raw])
+        ref = np.fromfile(raw, dtype="<f4").reshape(t["shape"]) if r.returncode == 0 else np.zeros(0)
+        same = a.dtype == ml_dtypes.bfloat16 and a.shape == tuple(t["shape"]) and \
+            np.array_equal(a.view(np.uint16), ref.astype(ml_dtypes.bfloat16).view(np.uint16))
+        check(same, f"{t['name']}: BF16 equals ml_dtypes' rounding of tensorseed generate's float32, bit for bit{'' if r.returncode == 0 else ' (' + r.stderr.strip() + ')'}")
 
 
 # The memory budget README states for `init` and `verify`: resident memory stays under 1 GiB whatever the

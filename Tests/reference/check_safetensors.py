@@ -60,6 +60,13 @@ def run(args, **kwargs):
     return subprocess.run(args, capture_output=True, text=True, **kwargs)
 
 
+def init_spec(binary, spec, spec_path, out):
+    """Saves `spec` (a dict) as JSON at spec_path and runs `tensorseed init` of it to `out` on the CPU engine."""
+    with open(spec_path, "w") as f:
+        json.dump(spec, f)
+    return run([binary, "init", spec_path, "--output", out, "--device", "cpu", "--quiet"])
+
+
 def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else ".build/release/tensorseed"
     failures = []
@@ -234,11 +241,8 @@ def check_bfloat16(binary, tmp, check):
     args = {"wide": ["--distribution", "normal", "--mean=0", "--std=1e30"],
             "small": ["--distribution", "uniform", "--low=-1e-38", "--high=1e-38"],
             "plain": ["--distribution", "truncated_normal", "--mean=0", "--std=0.02", "--low=-0.04", "--high=0.04"]}
-    path = os.path.join(tmp, "bf16.json")
-    with open(path, "w") as f:
-        json.dump(spec, f)
     out = os.path.join(tmp, "bf16.safetensors")
-    r = run([binary, "init", path, "--output", out, "--device", "cpu", "--quiet"])
+    r = init_spec(binary, spec, os.path.join(tmp, "bf16.json"), out)
     check(r.returncode == 0, f"init of a bf16 spec ({r.stderr.strip()})")
     tensors = load_file(out)
     for t in spec["tensors"]:
@@ -292,10 +296,8 @@ def check_npy(binary, tmp, check):
     one = {"seed": 5, "tensors": [{"name": "proj.weight", "shape": [48, 40], "dtype": "f16",
                                    "scheme": {"name": "normal", "mean": 0.0, "std": 0.02}}]}
     spec = os.path.join(tmp, "one.json")
-    with open(spec, "w") as f:
-        json.dump(one, f)
     out = os.path.join(tmp, "w.npy")
-    r = run([binary, "init", spec, "--output", out, "--device", "cpu", "--quiet"])
+    r = init_spec(binary, one, spec, out)
     check(r.returncode == 0, f"init one-tensor spec --output w.npy ({r.stderr.strip()})")
     a = np.load(out)
     raw = os.path.join(tmp, "raw.f32")

@@ -9,7 +9,7 @@ import Glibc
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Initialize a whole model (a tensor-list or layer-list spec in JSON or YAML, or a built-in preset) into a safetensors file or a sharded set.",
+        abstract: "Initialize a whole model (a tensor-list or layer-list spec in JSON or YAML, a Hugging Face config.json, the layout of a safetensors model, or a preset) into a safetensors file or a sharded set.",
         discussion: """
             Examples:
               tensorseed init --output model.safetensors                 # the default preset (\(ModelPreset.defaultPreset.rawValue))
@@ -17,6 +17,9 @@ struct InitCommand: ParsableCommand {
               tensorseed init spec.json --dtype bf16 --output model.safetensors
               tensorseed init spec.yaml --output model.safetensors       # .yaml or .yml: read as YAML
               tensorseed init examples/lenet.json --output lenet.safetensors   # a layer list
+              tensorseed init config.json --output model.safetensors     # a transformers config.json (gpt2, llama, mistral, qwen2), or its folder
+              tensorseed init --like old/model.safetensors --output new.safetensors   # the same names, shapes, dtypes; headers only
+              tensorseed init rules.json --like old/model.safetensors.index.json --dtype bf16 --output new/ --max-shard-size 5GB
               tensorseed init --preset llama-7b --max-shard-size 5GB --output llama/   # llama/model-0000i-of-00003.safetensors + index
               tensorseed init one-tensor.json --output w.npy             # a spec with exactly one tensor (not bf16)
               tensorseed init --list-presets
@@ -29,8 +32,14 @@ struct InitCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "A tensor-list or layer-list spec, JSON or YAML (.yaml/.yml) (see README); without it, --preset or the default preset.")
+    @Argument(help: ArgumentHelp("A tensor-list or layer-list spec, JSON or YAML (.yaml/.yml) (see README), or a Hugging Face config.json (a JSON "
+                                 + "object with \"model_type\", or a folder holding config.json); with --like, a spec of only rules (and seed, dtype). "
+                                 + "Without it, --preset or the default preset.", valueName: "spec"))
     var spec: String?
+    @Option(help: ArgumentHelp("Take the tensor names, shapes and dtypes of an existing model: a .safetensors file or a .safetensors.index.json "
+                               + "and its shards (headers only; no data read). Biases zeros, 1-D norm weights ones, others normal(0, 0.02), "
+                               + "unless a rule of the spec matches.", valueName: "path"))
+    var like: String?
     @Option(help: "A built-in model layout (see --list-presets).")
     var preset: String?
     @Flag(help: "List the built-in presets and exit.")
@@ -58,6 +67,7 @@ struct InitCommand: ParsableCommand {
 
     func validate() throws {
         if spec != nil, preset != nil { throw ValidationError("give a spec file or --preset, not both") }
+        if like != nil, preset != nil { throw ValidationError("give --like or --preset, not both") }
         if let preset, ModelPreset(rawValue: preset) == nil {
             throw ValidationError("unknown preset '\(preset)' (known: \(ModelPreset.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
@@ -88,7 +98,18 @@ struct InitCommand: ParsableCommand {
         try failingCleanly {
             let type = dtype.flatMap { StorageType(name: $0) }
             let plan: ModelPlan
-            if let spec {
+            if let like {
+                if let spec, HuggingFaceConfig.isConfig(path: spec) {
+                    throw ValidationError("\(spec) is a Hugging Face config: give it or --like, not both (with --like, the spec holds only rules)")
+                }
+                plan = try LikeSpec.plan(like: like, spec: spec, seed: seed, dtype: type)
+            } else if let spec, HuggingFaceConfig.isConfig(path: spec) {
+                let config = try HuggingFaceConfig.read(path: spec)
+                if let padding = config.paddingIndex {
+                    printError("tensorseed: note: pad_token_id \(padding): transformers zeroes that embedding row; TensorSeed leaves it normal like the rest")
+                }
+                plan = try config.plan(seed: seed ?? 0, dtype: type)
+            } else if let spec {
                 plan = try ModelSpec.plan(file: spec, seed: seed, dtype: type)
             } else {
                 let p = preset.flatMap { ModelPreset(rawValue: $0) } ?? ModelPreset.defaultPreset

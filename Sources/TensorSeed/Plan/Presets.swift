@@ -21,62 +21,40 @@ public enum ModelPreset: String, Sendable, CaseIterable {
     }
 
     /// The storage type used unless `--dtype` says otherwise.
-    public var defaultType: StorageType { self == .llama7B ? .bfloat16 : .float32 }
+    public var defaultType: StorageType { ((try? huggingFaceConfig()) ?? nil)?.dtype ?? .float32 }
+
+    /// The transformers config the preset is (nil for `mlp-mnist`): the sizes of GPT-2 small (124M) and
+    /// Llama 2 7B, planned by `HuggingFaceConfig` like any config.json, so the layouts have one source.
+    public func huggingFaceConfig() throws -> HuggingFaceConfig? {
+        let members: [String: JSONValue]
+        switch self {
+        case .mlpMNIST: return nil
+        case .gpt2Small:
+            members = ["model_type": .string("gpt2"), "vocab_size": .integer(50257), "n_positions": .integer(1024),
+                       "n_embd": .integer(768), "n_layer": .integer(12), "n_head": .integer(12),
+                       "initializer_range": .double(0.02), "tie_word_embeddings": .bool(true), "torch_dtype": .string("float32")]
+        case .llama7B:
+            members = ["model_type": .string("llama"), "vocab_size": .integer(32000), "hidden_size": .integer(4096),
+                       "intermediate_size": .integer(11008), "num_hidden_layers": .integer(32), "num_attention_heads": .integer(32),
+                       "num_key_value_heads": .integer(32), "initializer_range": .double(0.02), "tie_word_embeddings": .bool(false),
+                       "torch_dtype": .string("bfloat16")]
+        }
+        return try HuggingFaceConfig.parse(members: members, path: "preset \(rawValue)")
+    }
 
     /// The plan for `seed`, stored as `dtype` (default `defaultType`).
     public func plan(seed: UInt64, dtype: StorageType? = nil) throws -> ModelPlan {
+        if let config = try huggingFaceConfig() { return try config.plan(seed: seed, dtype: dtype) }
         let type = dtype ?? defaultType
         var jobs: [TensorJob] = []
         func add(_ name: String, _ shape: [Int], _ scheme: InitScheme) throws {
             jobs.append(try TensorJob(name: name, shape: shape, dtype: type, scheme: scheme))
         }
-        switch self {
-        case .mlpMNIST:
-            for (index, (inputs, outputs)) in [(0, (784, 256)), (2, (256, 10))] {
-                let weight = [outputs, inputs]
-                try add("\(index).weight", weight, TorchModuleDefaults.weightOfLinearOrConv)
-                try add("\(index).bias", [outputs], try TorchModuleDefaults.biasOfLinearOrConv(weightShape: weight))
-            }
-        case .gpt2Small:
-            let layers = 12, d = 768, std = 0.02
-            let weight = InitScheme.normal(mean: 0, std: std)
-            let residual = InitScheme.normal(mean: 0, std: std / Double(2 * layers).squareRoot())
-            try add("transformer.wte.weight", [50257, d], weight)
-            try add("transformer.wpe.weight", [1024, d], weight)
-            for i in 0..<layers {
-                let p = "transformer.h.\(i)."
-                try add(p + "ln_1.weight", [d], .ones)
-                try add(p + "ln_1.bias", [d], .zeros)
-                try add(p + "attn.c_attn.weight", [d, 3 * d], weight)
-                try add(p + "attn.c_attn.bias", [3 * d], .zeros)
-                try add(p + "attn.c_proj.weight", [d, d], residual)
-                try add(p + "attn.c_proj.bias", [d], .zeros)
-                try add(p + "ln_2.weight", [d], .ones)
-                try add(p + "ln_2.bias", [d], .zeros)
-                try add(p + "mlp.c_fc.weight", [d, 4 * d], weight)
-                try add(p + "mlp.c_fc.bias", [4 * d], .zeros)
-                try add(p + "mlp.c_proj.weight", [4 * d, d], residual)
-                try add(p + "mlp.c_proj.bias", [d], .zeros)
-            }
-            try add("transformer.ln_f.weight", [d], .ones)
-            try add("transformer.ln_f.bias", [d], .zeros)
-        case .llama7B:
-            let layers = 32, d = 4096, hidden = 11008, vocabulary = 32000
-            let weight = InitScheme.normal(mean: 0, std: 0.02)
-            try add("model.embed_tokens.weight", [vocabulary, d], weight)
-            for i in 0..<layers {
-                let p = "model.layers.\(i)."
-                for projection in ["q_proj", "k_proj", "v_proj", "o_proj"] {
-                    try add(p + "self_attn.\(projection).weight", [d, d], weight)
-                }
-                try add(p + "mlp.gate_proj.weight", [hidden, d], weight)
-                try add(p + "mlp.up_proj.weight", [hidden, d], weight)
-                try add(p + "mlp.down_proj.weight", [d, hidden], weight)
-                try add(p + "input_layernorm.weight", [d], .ones)
-                try add(p + "post_attention_layernorm.weight", [d], .ones)
-            }
-            try add("model.norm.weight", [d], .ones)
-            try add("lm_head.weight", [vocabulary, d], weight)
+        // mlp-mnist: the only preset that is not a transformers config.
+        for (index, (inputs, outputs)) in [(0, (784, 256)), (2, (256, 10))] {
+            let weight = [outputs, inputs]
+            try add("\(index).weight", weight, TorchModuleDefaults.weightOfLinearOrConv)
+            try add("\(index).bias", [outputs], try TorchModuleDefaults.biasOfLinearOrConv(weightShape: weight))
         }
         return try ModelPlan(seed: seed, tensors: jobs)
     }

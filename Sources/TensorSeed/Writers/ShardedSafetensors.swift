@@ -146,6 +146,18 @@ public struct ShardIndex: Sendable, Hashable {
     public static func parse(_ data: Data, path: String = "index") throws -> ShardIndex {
         let root: JSONValue
         do { root = try JSONValue.parse(data) } catch { throw SafetensorsFormatError(path: path, message: "\(error)") }
+        let map = try weightMap(of: root, path: path)
+        var metadata: [String: String] = [:]
+        var total = -1
+        for (key, value) in root.object?["metadata"]?.object ?? [:] {
+            if key == "total_size" { total = value.int ?? -1 } else if let s = value.string { metadata[key] = s }
+        }
+        guard total >= 0 else { throw SafetensorsFormatError(path: path, message: "metadata.total_size is missing or not an integer") }
+        return ShardIndex(totalSize: total, metadata: metadata, weightMap: map)
+    }
+
+    /// The `weight_map` of an index document: tensor name to shard file (a name in the index's folder).
+    public static func weightMap(of root: JSONValue, path: String) throws -> [String: String] {
         guard let weights = root.object?["weight_map"]?.object else {
             throw SafetensorsFormatError(path: path, message: "no \"weight_map\" object: not a safetensors index")
         }
@@ -156,13 +168,19 @@ public struct ShardIndex: Sendable, Hashable {
             }
             map[name] = file
         }
-        var metadata: [String: String] = [:]
-        var total = -1
-        for (key, value) in root.object?["metadata"]?.object ?? [:] {
-            if key == "total_size" { total = value.int ?? -1 } else if let s = value.string { metadata[key] = s }
+        return map
+    }
+
+    /// Checks that shard `file` holds exactly the tensors `weightMap` maps to it (`indexPath` names the index in errors).
+    public static func checkShard(_ file: String, holds names: [String], weightMap: [String: String], indexPath: String) throws {
+        let listed = Set(weightMap.filter { $0.value == file }.keys)
+        let present = Set(names)
+        if let missing = listed.subtracting(present).sorted().first {
+            throw SafetensorsFormatError(path: indexPath, message: "tensor \"\(missing)\" is mapped to \(file) but is not in it")
         }
-        guard total >= 0 else { throw SafetensorsFormatError(path: path, message: "metadata.total_size is missing or not an integer") }
-        return ShardIndex(totalSize: total, metadata: metadata, weightMap: map)
+        if let extra = present.subtracting(listed).sorted().first {
+            throw SafetensorsFormatError(path: indexPath, message: "\(file) holds tensor \"\(extra)\" that weight_map does not map to it")
+        }
     }
 
     /// Reads the index at `path` and checks it against its shards' headers (no data read): every tensor
@@ -180,14 +198,7 @@ public struct ShardIndex: Sendable, Hashable {
             let shardPath = folder + "/" + file
             let header = try SafetensorsHeader.read(path: shardPath)
             total += header.dataSize
-            let listed = Set(index.weightMap.filter { $0.value == file }.keys)
-            let present = Set(header.entries.map(\.name))
-            if let missing = listed.subtracting(present).sorted().first {
-                throw SafetensorsFormatError(path: path, message: "tensor \"\(missing)\" is mapped to \(file) but is not in it")
-            }
-            if let extra = present.subtracting(listed).sorted().first {
-                throw SafetensorsFormatError(path: path, message: "\(file) holds tensor \"\(extra)\" that weight_map does not map to it")
-            }
+            try checkShard(file, holds: header.entries.map(\.name), weightMap: index.weightMap, indexPath: path)
             paths.append(shardPath)
         }
         guard total == index.totalSize else {

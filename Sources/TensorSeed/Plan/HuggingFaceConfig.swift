@@ -1,0 +1,128 @@
+import Foundation
+
+/// A Hugging Face transformers `config.json` of a supported causal language model, read into the sizes
+/// that decide its tensors. `plan` gives the tensors `save_pretrained` writes for the model
+/// (`GPT2LMHeadModel`, `LlamaForCausalLM`, `MistralForCausalLM`, `Qwen2ForCausalLM`): the same names and
+/// shapes, initialized as `_init_weights` does (see `GPT2Layout` and `LlamaLayout`).
+///
+/// Absent fields take the defaults of the family's config class (transformers 5, `configuration_*.py`).
+/// One thing is not reproduced: when `pad_token_id` is set, transformers zeroes that row of the token
+/// embedding; TensorSeed has no scheme for "normal with one zero row" other than torch's N(0, 1)
+/// `embedding`, so the whole table is normal (`paddingIndex` says when this applies).
+public struct HuggingFaceConfig: Sendable, Hashable {
+    /// The `model_type` values TensorSeed knows the layout of.
+    public enum ModelType: String, Sendable, Hashable, CaseIterable {
+        case gpt2, llama, mistral, qwen2
+    }
+
+    public var modelType: ModelType
+    public var vocabularySize: Int
+    /// `hidden_size` (GPT-2: `n_embd`).
+    public var hiddenSize: Int
+    /// `num_hidden_layers` (GPT-2: `n_layer`).
+    public var layerCount: Int
+    /// `num_attention_heads` (GPT-2: `n_head`).
+    public var headCount: Int
+    /// `num_key_value_heads` (grouped-query attention; GPT-2 has none: equal to `headCount`).
+    public var keyValueHeadCount: Int
+    /// `head_dim`, default `hiddenSize / headCount`.
+    public var headDimension: Int
+    /// `intermediate_size` (GPT-2: `n_inner`, default 4 · `n_embd`).
+    public var intermediateSize: Int
+    /// `n_positions` (GPT-2's learned position embedding; 0 for the rotary families).
+    public var positionCount: Int
+    /// `initializer_range`: the std of every normal weight (before GPT-2's residual scaling).
+    public var initializerRange: Double
+    /// `tie_word_embeddings`: a tied `lm_head.weight` is the token embedding and is not written.
+    public var tieWordEmbeddings: Bool
+    /// Llama's `attention_bias` (q/k/v/o biases) and `mlp_bias`; Qwen2 always has q/k/v biases.
+    public var attentionBias: Bool
+    public var mlpBias: Bool
+    /// `pad_token_id`, whose embedding row transformers zeroes (not reproduced; see the type's comment).
+    public var paddingIndex: Int?
+    /// `dtype` / `torch_dtype`: the storage type unless `--dtype` says otherwise.
+    public var dtype: StorageType
+
+    /// Reads the config at `path`: a `config.json` file, or a folder holding one.
+    public static func read(path: String) throws -> HuggingFaceConfig {
+        let file = isFolder(path) ? (path.hasSuffix("/") ? path : path + "/") + "config.json" : path
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw HuggingFaceConfigError(path: file, message: "cannot read the config file")
+        }
+        return try parse(json: data, path: file)
+    }
+
+    /// Parses a config's JSON text (`path` names it in errors).
+    public static func parse(json data: Data, path: String = "config.json") throws -> HuggingFaceConfig {
+        let root: JSONValue
+        do { root = try JSONValue.parse(data) } catch { throw HuggingFaceConfigError(path: path, message: "\(error)") }
+        guard let members = root.object else { throw HuggingFaceConfigError(path: path, message: "must be a JSON object, got \(root.kind)") }
+        return try parse(members: members, path: path)
+    }
+
+    /// Reads a config from its members.
+    public static func parse(members: [String: JSONValue], path: String = "config.json") throws -> HuggingFaceConfig {
+        let fields = ConfigFields(members: members, path: path)
+        let supported = ModelType.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let typeName = try fields.string("model_type") else {
+            throw HuggingFaceConfigError(path: path, message: "field \"model_type\" is missing (supported: \(supported))")
+        }
+        guard let type = ModelType(rawValue: typeName) else {
+            throw HuggingFaceConfigError(path: path, message: "model_type \"\(typeName)\" is not supported (supported: \(supported))")
+        }
+        let architectures = members["architectures"]?.array?.compactMap(\.string) ?? []
+        if let other = architectures.first(where: { $0 != type.causalLMClass }) {
+            throw HuggingFaceConfigError(path: path, message: "architecture \"\(other)\" is not supported: TensorSeed writes the layout of \(type.causalLMClass)")
+        }
+        switch type {
+        case .gpt2: return try GPT2Layout.config(fields)
+        case .llama, .mistral, .qwen2: return try LlamaLayout.config(fields, type: type)
+        }
+    }
+
+    /// Whether `path` names a Hugging Face config: a folder holding `config.json`, or a JSON file whose
+    /// top level is an object with `"model_type"` (a tensor-list spec has none).
+    public static func isConfig(path: String) -> Bool {
+        if isFolder(path) { return FileManager.default.fileExists(atPath: (path.hasSuffix("/") ? path : path + "/") + "config.json") }
+        guard let data = FileManager.default.contents(atPath: path), let root = try? JSONValue.parse(data) else { return false }
+        return root.object?["model_type"] != nil
+    }
+
+    /// The tensors `save_pretrained` writes, in the model's module order, stored as `dtype` (default: the config's).
+    public func plan(seed: UInt64, dtype: StorageType? = nil) throws -> ModelPlan {
+        let type = dtype ?? self.dtype
+        let tensors: [ConfigTensor]
+        switch modelType {
+        case .gpt2: tensors = GPT2Layout.tensors(self)
+        case .llama, .mistral, .qwen2: tensors = LlamaLayout.tensors(self)
+        }
+        return try ModelPlan(seed: seed, tensors: tensors.map { try TensorJob(name: $0.name, shape: $0.shape, dtype: type, scheme: $0.scheme) })
+    }
+
+    private static func isFolder(_ path: String) -> Bool {
+        var folder: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &folder) && folder.boolValue
+    }
+}
+
+extension HuggingFaceConfig.ModelType {
+    /// The transformers class whose `save_pretrained` layout TensorSeed writes.
+    public var causalLMClass: String {
+        switch self {
+        case .gpt2: return "GPT2LMHeadModel"
+        case .llama: return "LlamaForCausalLM"
+        case .mistral: return "MistralForCausalLM"
+        case .qwen2: return "Qwen2ForCausalLM"
+        }
+    }
+}
+
+/// One tensor of a config's layout: its name, shape and `_init_weights` scheme.
+typealias ConfigTensor = (name: String, shape: [Int], scheme: InitScheme)
+
+/// A `config.json` that cannot be read as a supported model: one line naming the file and the field.
+public struct HuggingFaceConfigError: Error, CustomStringConvertible, Equatable {
+    public var path: String
+    public var message: String
+    public var description: String { "\(path): \(message)" }
+}

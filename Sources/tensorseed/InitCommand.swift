@@ -105,9 +105,6 @@ struct InitCommand: ParsableCommand {
                 plan = try LikeSpec.plan(like: like, spec: spec, seed: seed, dtype: type)
             } else if let spec, HuggingFaceConfig.isConfig(path: spec) {
                 let config = try HuggingFaceConfig.read(path: spec)
-                if let padding = config.paddingIndex {
-                    printError("tensorseed: note: pad_token_id \(padding): transformers zeroes that embedding row; TensorSeed leaves it normal like the rest")
-                }
                 plan = try config.plan(seed: seed ?? 0, dtype: type)
             } else if let spec {
                 plan = try ModelSpec.plan(file: spec, seed: seed, dtype: type)

@@ -93,6 +93,29 @@ final class HuggingFaceLayoutTests: XCTestCase {
         XCTAssertEqual(zeroRange.tensors.first { $0.name == "transformer.h.0.attn.c_attn.weight" }?.scheme, .normal(mean: 0, std: 0))
     }
 
+    /// Fixtures/hf_padding_row.txt: with `pad_token_id`, transformers zeroes that embedding row (Llama family).
+    func testPadTokenRowIsZeroAsTransformersMakesIt() throws {
+        let facts = try RepositoryFile.text(RepositoryFile.fixture("hf_padding_row.txt")).split(separator: "\n").filter { !$0.hasPrefix("#") }
+        XCTAssertEqual(facts.count, 3)
+        for fact in facts {
+            let parts = fact.split(separator: " ")
+            let (type, row) = (String(parts[0]), Int(parts[1])!)
+            XCTAssertEqual(Double(parts[2]), 0, "transformers zeroed the row")
+            let config = try HuggingFaceConfig.parse(json: Data("""
+                {"model_type": "\(type)", "vocab_size": 50, "hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1,
+                 "num_attention_heads": 2, "num_key_value_heads": 1, "pad_token_id": \(row), "initializer_range": 0.5}
+                """.utf8))
+            let job = try XCTUnwrap(config.plan(seed: 0).tensors.first { $0.name == "model.embed_tokens.weight" })
+            XCTAssertEqual(job.recipe, .zeroRow(row: row, columns: 16, std: 0.5), type)
+            var values = [Float]()
+            try TensorGenerator(seed: 0).fill(&values, tensor: job.name, shape: job.shape, scheme: job.scheme, on: .cpu)
+            XCTAssertTrue(values[(row * 16)..<(row * 16 + 16)].allSatisfy { $0 == 0 }, type)
+            let rest = values[0..<(row * 16)] + values[(row * 16 + 16)...]
+            let std = (rest.map { Double($0 * $0) }.reduce(0, +) / Double(rest.count)).squareRoot()
+            XCTAssertEqual(std, 0.5, accuracy: 0.05, "\(type): the other rows are N(0, initializer_range)")
+        }
+    }
+
     func testPresetsAreTheirConfigsAndUnchanged() throws {
         // Fixtures/preset_plans_e69844a.txt lists the presets' plans as written by hand before this code existed.
         var expected: [String: [String]] = [:]

@@ -81,7 +81,7 @@ final class LayerSpecTests: XCTestCase {
                 case let .constant(value):
                     XCTAssertEqual(torch.min, Double(value), what)
                     XCTAssertEqual(torch.max, Double(value), what)
-                case let .zeroRow(row, _):
+                case let .zeroRow(row, _, _):
                     XCTAssertEqual(torch.zeroRows, [row], what)
                     XCTAssertLessThan(torch.min, -3, what)   // N(0, 1): 3200 draws reach past ±3
                     XCTAssertGreaterThan(torch.max, 3, what)

@@ -121,9 +121,9 @@ public final class TensorGenerator: @unchecked Sendable {
         case let .dirac(shape, groups):
             let ones = StructuredFill.diracOnes(shape: shape, groups: groups)
             StructuredFill.fill(destination, as: dtype, offset: offset) { ones.contains($0) ? 1 : 0 }
-        case let .zeroRow(row, columns):
-            let values = try engine(choice).engine.generate(stream: TensorStream(seed: seed, name: tensor), offset: offset,
-                                                             count: count, distribution: .standardNormal)
+        case let .zeroRow(row, columns, std):
+            let values = try engine(choice).engine.generate(stream: TensorStream(seed: seed, name: tensor), offset: offset, count: count,
+                                                             distribution: std == 1 ? .standardNormal : .normal(mean: 0, std: std))
             let zeros = UInt64(row * columns) ..< UInt64((row + 1) * columns)
             StructuredFill.fill(destination, as: dtype, offset: offset) { i in zeros.contains(i) ? 0 : values[Int(i - offset)] }
         case let .orthogonal(rows, columns, gain):

@@ -6,9 +6,8 @@ import Foundation
 /// shapes, initialized as `_init_weights` does (see `GPT2Layout` and `LlamaLayout`).
 ///
 /// Absent fields take the defaults of the family's config class (transformers 5, `configuration_*.py`).
-/// One thing is not reproduced: when `pad_token_id` is set, transformers zeroes that row of the token
-/// embedding; TensorSeed has no scheme for "normal with one zero row" other than torch's N(0, 1)
-/// `embedding`, so the whole table is normal (`paddingIndex` says when this applies).
+/// When `pad_token_id` is set, the Llama family's token embedding has that `padding_idx`, whose row
+/// `_init_weights` zeroes: TensorSeed's `embedding(paddingIndex:std:)` does the same.
 public struct HuggingFaceConfig: Sendable, Hashable {
     /// The `model_type` values TensorSeed knows the layout of.
     public enum ModelType: String, Sendable, Hashable, CaseIterable {
@@ -38,7 +37,7 @@ public struct HuggingFaceConfig: Sendable, Hashable {
     /// Llama's `attention_bias` (q/k/v/o biases) and `mlp_bias`; Qwen2 always has q/k/v biases.
     public var attentionBias: Bool
     public var mlpBias: Bool
-    /// `pad_token_id`, whose embedding row transformers zeroes (not reproduced; see the type's comment).
+    /// `pad_token_id`: the token embedding's `padding_idx`, whose row `_init_weights` zeroes (Llama family).
     public var paddingIndex: Int?
     /// `dtype` / `torch_dtype`: the storage type unless `--dtype` says otherwise.
     public var dtype: StorageType

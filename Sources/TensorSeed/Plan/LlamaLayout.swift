@@ -58,7 +58,8 @@ enum LlamaLayout {
     static func tensors(_ config: HuggingFaceConfig) -> [ConfigTensor] {
         let d = config.hiddenSize, inner = config.intermediateSize
         let queries = config.headCount * config.headDimension, keys = config.keyValueHeadCount * config.headDimension
-        let weight = InitScheme.normal(mean: 0, std: config.initializerRange == 0 ? 0.02 : config.initializerRange)
+        let weightStd = config.initializerRange == 0 ? 0.02 : config.initializerRange
+        let weight = InitScheme.normal(mean: 0, std: weightStd)
         // Qwen2 has biases on q/k/v only; Llama's attention_bias covers o_proj too.
         let outputBias = config.attentionBias && config.modelType == .llama
         var out: [ConfigTensor] = []
@@ -66,7 +67,9 @@ enum LlamaLayout {
             out.append((name + ".weight", [rows, columns], weight))
             if bias { out.append((name + ".bias", [rows], .zeros)) }
         }
-        out.append(("model.embed_tokens.weight", [config.vocabularySize, d], weight))
+        // `_init_weights` zeroes the `padding_idx` (pad_token_id) row of the token embedding.
+        let embedding = config.paddingIndex.map { InitScheme.embedding(paddingIndex: $0, std: weightStd) } ?? weight
+        out.append(("model.embed_tokens.weight", [config.vocabularySize, d], embedding))
         for i in 0..<config.layerCount {
             let p = "model.layers.\(i)."
             linear(p + "self_attn.q_proj", out: queries, in: d, bias: config.attentionBias)

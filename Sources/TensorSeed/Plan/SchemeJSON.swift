@@ -37,7 +37,8 @@ public enum SchemeJSON {
         case "eye": scheme = .eye
         case "dirac": scheme = .dirac(groups: try reader.int("groups", default: 1))
         case "orthogonal": scheme = .orthogonal(gain: try reader.double(["gain"], default: 1))
-        case "embedding": scheme = .embedding(paddingIndex: try reader.optionalDouble(["padding_idx"]).map { Int($0) })
+        case "embedding":
+            scheme = .embedding(paddingIndex: try reader.optionalDouble(["padding_idx"]).map { Int($0) }, std: try reader.double(["std"], default: 1))
         case "sparse":
             guard let sparsity = try reader.optionalDouble(["sparsity"]) else {
                 throw SpecFieldError(field: "scheme.sparsity", message: "is missing (sparse needs a sparsity in [0, 1])")
@@ -82,7 +83,9 @@ public enum SchemeJSON {
         case let .dirac(groups): fields["groups"] = .integer(Int64(groups))
         case let .sparse(sparsity, std): fields["sparsity"] = .double(sparsity); fields["std"] = .double(std)
         case let .orthogonal(gain): fields["gain"] = .double(gain)
-        case let .embedding(paddingIndex): if let p = paddingIndex { fields["padding_idx"] = .integer(Int64(p)) }
+        case let .embedding(paddingIndex, std):
+            if let p = paddingIndex { fields["padding_idx"] = .integer(Int64(p)) }
+            if std != 1 { fields["std"] = .double(std) }
         case let .xavierUniform(gain), let .xavierNormal(gain): fields["gain"] = .double(gain)
         case let .kaimingUniform(a, mode, nonlinearity), let .kaimingNormal(a, mode, nonlinearity):
             fields["a"] = .double(a)
@@ -119,8 +122,9 @@ public enum SchemeJSON {
             fields["kind"] = .string("constant"); float(&fields, "value", v)
         case let .eye(rows, columns):
             fields = ["kind": .string("eye"), "rows": .integer(Int64(rows)), "columns": .integer(Int64(columns))]
-        case let .zeroRow(row, columns):
+        case let .zeroRow(row, columns, std):
             fields = ["kind": .string("zero_row"), "row": .integer(Int64(row)), "columns": .integer(Int64(columns))]
+            if std != 1 { float(&fields, "std", std) }
         case let .orthogonal(rows, columns, gain):
             fields = ["kind": .string("orthogonal"), "rows": .integer(Int64(rows)), "columns": .integer(Int64(columns)),
                       "gain": .double(gain), "gain_bits": .string(String(gain.bitPattern, radix: 16))]
@@ -166,7 +170,7 @@ public enum SchemeJSON {
             guard let row = fields["row"]?.int, let columns = fields["columns"]?.int else {
                 throw SpecFieldError(field: "recipe", message: "zero_row needs integer row and columns")
             }
-            return .zeroRow(row: row, columns: columns)
+            return .zeroRow(row: row, columns: columns, std: fields["std_bits"] == nil ? 1 : try float("std"))
         case "orthogonal":
             guard let rows = fields["rows"]?.int, let columns = fields["columns"]?.int,
                   let text = fields["gain_bits"]?.string, let bits = UInt64(text, radix: 16) else {

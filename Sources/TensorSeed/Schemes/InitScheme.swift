@@ -18,9 +18,9 @@ public enum InitScheme: Sendable, Hashable {
     case eye
     /// The Dirac delta of convolution weights (3-, 4- or 5-D), like `torch.nn.init.dirac_`.
     case dirac(groups: Int = 1)
-    /// `nn.Embedding(num, dim, padding_idx)` weight: N(0, 1) with row `paddingIndex` (negative counts from
-    /// the end, as torch allows) set to zero.
-    case embedding(paddingIndex: Int?)
+    /// `nn.Embedding(num, dim, padding_idx)` weight: N(0, std) (torch: std 1; transformers' `_init_weights`:
+    /// `initializer_range`) with row `paddingIndex` (negative counts from the end, as torch allows) set to zero.
+    case embedding(paddingIndex: Int?, std: Double = 1)
     /// torch `orthogonal_`: a (semi-)orthogonal matrix from the QR of a normal matrix, times `gain`;
     /// ≥ 2-D tensors are flattened to (shape[0], rest) as torch does.
     case orthogonal(gain: Double = 1)
@@ -89,6 +89,7 @@ public enum TensorRecipe: Sendable, Hashable {
     /// `gain · Q`, Q the orthonormal factor of the rows × columns N(0, 1) matrix of the tensor's stream
     /// (of its transpose when rows < columns), with R's diagonal made positive (SPEC.md 7.4).
     case orthogonal(rows: Int, columns: Int, gain: Double)
-    /// N(0, 1) from the tensor's stream with elements [row·columns, (row + 1)·columns) set to zero.
-    case zeroRow(row: Int, columns: Int)
+    /// N(0, std) from the tensor's stream (`Distribution.standardNormal` when std is 1) with elements
+    /// [row·columns, (row + 1)·columns) set to zero.
+    case zeroRow(row: Int, columns: Int, std: Float = 1)
 }

@@ -35,12 +35,13 @@ extension InitScheme {
             try require(groups >= 1, "groups", Double(groups), ">= 1")
             guard shape[0] % groups == 0 else { throw SchemeError.notDivisible(scheme: name, shape: shape, groups: groups) }
             return .dirac(shape: shape, groups: groups)
-        case let .embedding(paddingIndex):
+        case let .embedding(paddingIndex, std):
             guard shape.count == 2 else { throw SchemeError.unsupportedRank(scheme: name, shape: shape, allowed: "2-D (num_embeddings, embedding_dim)") }
-            guard let index = paddingIndex else { return .random(.standardNormal) }
+            try require(std.isFinite && std >= 0, "std", std, "finite and >= 0")
+            guard let index = paddingIndex else { return .random(std == 1 ? .standardNormal : .normal(mean: 0, std: Float(std))) }
             let row = index < 0 ? index + shape[0] : index
             try require(row >= 0 && row < shape[0], "padding_idx", Double(index), "within num_embeddings (\(shape[0]))")
-            return .zeroRow(row: row, columns: shape[1])
+            return .zeroRow(row: row, columns: shape[1], std: Float(std))
         case let .orthogonal(gain):
             guard shape.count >= 2 else { throw SchemeError.tooFewDimensions(scheme: name, shape: shape, needed: 2) }
             try require(gain.isFinite, "gain", gain, "finite")

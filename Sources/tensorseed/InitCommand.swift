@@ -23,6 +23,7 @@ struct InitCommand: ParsableCommand {
               tensorseed init --preset llama-7b --max-shard-size 5GB --output llama/   # llama/model-0000i-of-00003.safetensors + index
               tensorseed init one-tensor.json --output w.npy             # a spec with exactly one tensor (not bf16)
               tensorseed init --list-presets
+              tensorseed init config.json --dry-run                      # print the tensors, dtypes, shapes, schemes; write nothing
             A spec is a tensor list ("tensors") or a layer list ("input" shape once, then
             "layers" giving only what each outputs; in_features and in_channels are
             inferred, parameters get torch's names and default schemes; see README).
@@ -63,6 +64,8 @@ struct InitCommand: ParsableCommand {
     var force = false
     @Flag(help: "No progress line.")
     var quiet = false
+    @Flag(help: "Print the plan (each tensor's name, dtype, shape and scheme, then the totals) and write nothing.")
+    var dryRun = false
     @OptionGroup var engineOptions: EngineOptions
 
     func validate() throws {
@@ -86,6 +89,16 @@ struct InitCommand: ParsableCommand {
     }
 
     private var isNpy: Bool { output.lowercased().hasSuffix(".npy") }
+
+    /// `--dry-run`: one line per tensor in plan order, then the totals.
+    private func printPlan(_ plan: ModelPlan) {
+        let nameWidth = min(60, plan.tensors.map(\.name.count).max() ?? 0) + 2
+        for job in plan.tensors {
+            let shape = "[" + job.shape.map(String.init).joined(separator: ", ") + "]"
+            print(pad(job.name, nameWidth) + pad(job.dtype.rawValue, 6) + pad(shape, 18) + SchemeJSON.value(of: job.scheme).rendered)
+        }
+        print("\(plan.tensors.count) tensors, \(plan.parameterCount) parameters, \(plan.byteCount) bytes of tensor data, seed \(plan.seed); nothing written (--dry-run)")
+    }
 
     func run() throws {
         if listPresets {
@@ -112,6 +125,7 @@ struct InitCommand: ParsableCommand {
                 let p = preset.flatMap { ModelPreset(rawValue: $0) } ?? ModelPreset.defaultPreset
                 plan = try p.plan(seed: seed ?? 0, dtype: type)
             }
+            if dryRun { return printPlan(plan) }
             Interruption.installSignalHandlers()
             let writer = SafetensorsWriter(engine: try EngineChoice(parsing: engineOptions.device), threads: threads,
                                            selfCheck: !engineOptions.noSelfCheck, chunkBytes: chunkMib << 20, force: force)

@@ -15,6 +15,7 @@
   TensorSeed's own values, and their headers are the bytes `numpy.save` writes; bf16 is refused;
 - BF16 loads (numpy's bfloat16 from ml_dtypes) and equals ml_dtypes' RNE rounding of the float32 values;
 - a full file system (2 MiB tmpfs) leaves nothing; --force over a set of another shard count leaves only the new set;
+- 400 malformed specs (JSON, YAML, layer list, config.json) through `init --dry-run` exit 0 or with one error line;
 - peak resident memory of init and verify of a 1.34 GB model stays under a quarter of the 1 GiB budget.
 """
 import io
@@ -143,6 +144,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         check_full_disk(binary, tmp, check)
     with tempfile.TemporaryDirectory() as tmp:
+        check_spec_fuzz(binary, tmp, check)
+    with tempfile.TemporaryDirectory() as tmp:
         check_bfloat16(binary, tmp, check)
     with tempfile.TemporaryDirectory() as tmp:
         check_memory(binary, tmp, check)
@@ -228,6 +231,50 @@ def check_sharded(binary, tmp, check):
     _, err = p.communicate()
     check(p.returncode == 130 and "interrupted" in err and not os.path.exists(big),
           f"SIGINT while shard 2 of 5 is written: exit {p.returncode}, nothing left ({os.listdir(big) if os.path.exists(big) else 'no folder'})")
+
+
+def check_spec_fuzz(binary, tmp, check, mutants=400):
+    """Malformed specs through the CLI (`init --dry-run`): exit 0, or exit 1 with exactly one line on stderr
+    starting "tensorseed: error:"; never a crash (signal, Swift "Fatal error", stack dump). The in-process
+    SpecFuzzTests cover many more mutants; this checks what the user sees."""
+    import random
+    seeds = {
+        "spec.json": json.dumps(SPEC, indent=1),
+        "spec.yaml": "seed: 2\ntensors:\n  - {name: w, shape: [4, 3], scheme: {name: orthogonal}}\n  - name: b\n    shape: [4]\n"
+                     "rules:\n  - {pattern: '*', scheme: {name: zeros}}\n",
+        "layers.json": json.dumps({"input": [3, 16, 16], "layers": [{"type": "conv2d", "out_channels": 8, "kernel_size": 3},
+                                                                   {"type": "flatten"}, {"type": "linear", "out_features": 10}]}),
+        "config.json": json.dumps({"model_type": "llama", "vocab_size": 64, "hidden_size": 16, "intermediate_size": 32,
+                                   "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2, "pad_token_id": 0}),
+    }
+    pieces = ["{", "}", "[", "]", ",", ":", '"', "-1", "0", "1e999", "null", "true", "nan", "\n", "&a", "*a", "- ", "#",
+              "[" * 300, "99999999999999999999", '"model_type"', "\u00e9", "\x00"]
+    rng = random.Random(20261125)
+    bad = []
+    for i in range(mutants):
+        name = list(seeds)[i % len(seeds)]
+        text = list(seeds[name])
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(text) + 1)
+            kind = rng.randrange(4)
+            if kind == 0 and text:
+                del text[at:at + rng.randint(1, 8)]
+            elif kind == 1:
+                text[at:at] = list(rng.choice(pieces))
+            elif kind == 2 and at < len(text):
+                text[at] = chr(rng.randrange(32, 127))
+            else:
+                del text[at:]
+        path = os.path.join(tmp, name)
+        with open(path, "w", encoding="utf-8", errors="surrogatepass") as f:
+            f.write("".join(text))
+        r = run([binary, "init", path, "--dry-run", "--quiet"])
+        lines = r.stderr.strip().splitlines()
+        fine = r.returncode == 0 or (r.returncode == 1 and len(lines) == 1 and lines[0].startswith("tensorseed: error: "))
+        if not fine:
+            bad.append((name, r.returncode, r.stderr.strip()[:300], "".join(text)[:300]))
+    check(not bad, f"{mutants} malformed specs through init --dry-run: exit 0 or one error line, no crash "
+                   f"({len(bad)} bad{': ' + repr(bad[0]) if bad else ''})")
 
 
 def check_bfloat16(binary, tmp, check):

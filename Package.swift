@@ -15,8 +15,11 @@ let package = Package(
     targets: [
         // Thin C shim over the system OpenCL headers and ICD loader; no logic.
         .target(name: "COpenCL", linkerSettings: [.linkedLibrary("OpenCL")]),
+        // The float64 fused-multiply-add kernels of the orthogonal scheme's QR: AVX2 + FMA where the
+        // processor has them (chosen at run time), C `fma` elsewhere, the same bits either way.
+        .target(name: "CFusedGEMM"),
         // kernels/*.cl are compiled into TensorSeed as string constants by the EmbedKernels plugin.
-        .target(name: "TensorSeed", dependencies: ["COpenCL", .product(name: "Yams", package: "Yams")], plugins: ["EmbedKernels"]),
+        .target(name: "TensorSeed", dependencies: ["COpenCL", "CFusedGEMM", .product(name: "Yams", package: "Yams")], plugins: ["EmbedKernels"]),
         .executableTarget(name: "EmbedKernelsTool"),
         .plugin(name: "EmbedKernels", capability: .buildTool(), dependencies: ["EmbedKernelsTool"]),
         .executableTarget(
@@ -25,7 +28,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TensorSeedTests",
-            dependencies: ["TensorSeed"],
+            dependencies: ["TensorSeed", "CFusedGEMM"],
             resources: [.copy("Fixtures")]
         ),
     ]

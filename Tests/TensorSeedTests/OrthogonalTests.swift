@@ -1,5 +1,6 @@
 import XCTest
 import TensorSeed
+import CFusedGEMM
 
 /// torch's `orthogonal_` semantics: Q of the QR of a normal matrix (transposed when wide), R's diagonal positive.
 final class OrthogonalTests: XCTestCase {
@@ -44,14 +45,110 @@ final class OrthogonalTests: XCTestCase {
         try check(shape: [6, 2, 3])      // flattened to 6 × 6
         try check(shape: [4, 3, 2, 2])   // flattened to 4 × 12 (wide)
         try check(shape: [1, 1])
+        try check(shape: [150, 130])     // three panels (64, 64, 2)
+        try check(shape: [70, 200])      // wide, two panels
+    }
+
+    /// A column-major m × n matrix of the stream's normals, widened.
+    func normals(_ m: Int, _ n: Int, seed: UInt64 = 5) throws -> [Double] {
+        try CPUEngine().generate(stream: TensorStream(seed: seed, name: "qr.\(m)x\(n)"), count: m * n, distribution: .standardNormal)
+            .map(Double.init)
+    }
+
+    func testBlockedQRIsTheSpecTextBitForBit() throws {
+        // 150 × 130: three panels and every trailing update; 64 × 64: one full panel; 97 × 1: one column.
+        for (m, n) in [(150, 130), (64, 64), (97, 1), (5, 3)] {
+            let a = try normals(m, n)
+            let q = try HouseholderQR.orthonormalColumns(a, rows: m, columns: n)
+            let reference = OrthogonalSpecReference.q((0..<m).map { i in (0..<n).map { j in a[j * m + i] } })
+            var mismatches = 0
+            for i in 0..<m { for j in 0..<n where q[j * m + i].bitPattern != reference[i][j].bitPattern { mismatches += 1 } }
+            XCTAssertEqual(mismatches, 0, "\(m) × \(n): elements that differ from SPEC.md 7.4 transcribed")
+        }
+        // The comparison can tell blockings apart: 32-column panels round differently.
+        let a = try normals(150, 130)
+        let q = try HouseholderQR.orthonormalColumns(a, rows: 150, columns: 130)
+        let narrow = OrthogonalSpecReference.q((0..<150).map { i in (0..<130).map { j in a[j * 150 + i] } }, panelWidth: 32)
+        XCTAssertTrue((0..<150).contains { i in (0..<130).contains { j in q[j * 150 + i].bitPattern != narrow[i][j].bitPattern } })
+    }
+
+    func testPortableAndFastKernelsGiveTheSameBits() throws {
+        print("fused kernels on this machine: \(HouseholderQR.bestKernelsName)")
+        for (m, n) in [(300, 200), (131, 67)] {
+            let a = try normals(m, n)
+            let best = try HouseholderQR.orthonormalColumns(a, rows: m, columns: n, kernels: .best)
+            let portable = try HouseholderQR.orthonormalColumns(a, rows: m, columns: n, parallel: false, kernels: .portable)
+            XCTAssertEqual(best.map(\.bitPattern), portable.map(\.bitPattern), "\(m) × \(n)")
+        }
+    }
+
+    /// ts_gemm against chains of `addingProduct`, over shapes that cross every blocking boundary (MR 8, NR 6,
+    /// KC 256, MC 128, NC 1536), strides that take both the packed and the in-place path for B, and both modes.
+    func testFusedProductIsAChainOfFusedMultiplyAdds() {
+        var generator = SplitMix64(seed: 3)
+        func random() -> Double { Double(generator.next() >> 11) * 0x1p-53 - 0.5 }
+        let shapes = [(1, 1, 1), (8, 6, 256), (9, 7, 257), (129, 13, 300), (17, 1537, 5), (3, 40, 600), (130, 12, 64)]
+        for (M, N, K) in shapes {
+            for mode in [TS_GEMM_STORE, TS_GEMM_SUBTRACT] {
+                for (bK, bCol) in [(1, K), (N, 1)] {
+                    for variant in [TS_KERNELS_BEST, TS_KERNELS_PORTABLE] {
+                        let a = (0 ..< M * K).map { _ in random() }          // A(r, k) = a[r + k·M]
+                        let b = (0 ..< K * N).map { _ in random() }
+                        let d0 = (0 ..< M * N).map { _ in random() }
+                        var d = d0
+                        XCTAssertEqual(ts_gemm(M, N, K, a, 1, M, b, bK, bCol, &d, M, mode, variant), 0)
+                        var mismatches = 0, unfusedMismatches = 0
+                        for r in 0..<M {
+                            for c in 0..<N {
+                                var s = 0.0, unfused = 0.0
+                                for k in 0..<K {
+                                    s = s.addingProduct(a[r + k * M], b[k * bK + c * bCol])
+                                    unfused = unfused + a[r + k * M] * b[k * bK + c * bCol]
+                                }
+                                let expected = mode == TS_GEMM_STORE ? s : d0[r + c * M] - s
+                                if d[r + c * M].bitPattern != expected.bitPattern { mismatches += 1 }
+                                if unfused.bitPattern != s.bitPattern { unfusedMismatches += 1 }
+                            }
+                        }
+                        // The check can tell fused from unfused sums (every shape but 1 × 1 × 1 has some that differ).
+                        if K >= 5 { XCTAssertGreaterThan(unfusedMismatches, 0) }
+                        XCTAssertEqual(mismatches, 0, "M \(M) N \(N) K \(K) mode \(mode) B strides (\(bK), \(bCol)) variant \(variant)")
+                    }
+                }
+            }
+        }
     }
 
     func testParallelAndSerialColumnUpdatesGiveTheSameBits() throws {
         // 300 × 200 crosses the size where columns are updated concurrently.
         let a = try CPUEngine().generate(stream: TensorStream(seed: 5, name: "big"), count: 300 * 200, distribution: .standardNormal).map(Double.init)
-        let parallel = HouseholderQR.orthonormalColumns(a, rows: 300, columns: 200)
-        let serial = HouseholderQR.orthonormalColumns(a, rows: 300, columns: 200, parallel: false)
+        let parallel = try HouseholderQR.orthonormalColumns(a, rows: 300, columns: 200)
+        let serial = try HouseholderQR.orthonormalColumns(a, rows: 300, columns: 200, parallel: false)
         XCTAssertEqual(parallel.map(\.bitPattern), serial.map(\.bitPattern))
+    }
+
+    /// SPEC.md section 8's orthogonal vector (fixture orthogonal_vectors_v1.txt) on every engine, and in SPEC.md's text.
+    func testPublishedOrthogonalVector() throws {
+        let lines = try RepositoryFile.text(RepositoryFile.fixture("orthogonal_vectors_v1.txt")).split(separator: "\n")
+            .filter { !$0.hasPrefix("#") }.map { $0.split(separator: " ") }
+        let digest = String(lines.first { $0[0] == "digest" }![1])
+        let elements = lines.filter { $0[0] != "digest" }.map { (index: Int($0[0])!, bits: UInt32($0[1].dropFirst(2), radix: 16)!) }
+        XCTAssertEqual(elements.count, 16)
+        let spec = try RepositoryFile.text(RepositoryFile.root.appendingPathComponent("SPEC.md"))
+        XCTAssertTrue(spec.contains(digest))
+        var engines: [EngineChoice] = [.cpu]
+        if (try? OpenCLDiscovery.devices())?.isEmpty == false { engines.append(.opencl(platform: 0, device: 0)) }
+        for engine in engines {
+            var q = [Float]()
+            try TensorGenerator(seed: 0).fill(&q, tensor: "w", shape: [100, 70], scheme: .orthogonal(), on: engine)
+            for e in elements {
+                XCTAssertEqual(q[e.index].bitPattern, e.bits, "element \(e.index) on \(engine)")
+                XCTAssertTrue(spec.contains(String(format: "0x%08x", e.bits)))
+            }
+            var d = TensorDigest()
+            q.withUnsafeBytes { d.update($0) }
+            XCTAssertEqual(TensorDigest.text(d.value), digest, "digest on \(engine)")
+        }
     }
 
     func testShapesOrthogonalCannotTake() {

@@ -56,7 +56,7 @@ public final class TensorGenerator: @unchecked Sendable {
                 if rows >= columns { a[c * m + r] = value } else { a[r * m + c] = value }
             }
         }
-        let q = HouseholderQR.orthonormalColumns(a, rows: m, columns: n)
+        let q = try HouseholderQR.orthonormalColumns(a, rows: m, columns: n)
         var values = [Float](repeating: 0, count: rows * columns)
         for r in 0..<rows {
             for c in 0..<columns {

@@ -1,76 +1,189 @@
+import CFusedGEMM
 import Dispatch
+import Synchronization
 
-/// The orthogonal factor of a QR decomposition in float64, by Householder reflections in one fixed
-/// operation order (SPEC.md 7.4).
+/// The orthogonal factor of a QR decomposition in float64: a blocked Householder QR (compact WY
+/// form, panels of `panelWidth` columns) in one fixed operation order (SPEC.md 7.4).
 ///
-/// Only IEEE-754 float64 `+ − × ÷ √` are used, each correctly rounded, never contracted or
-/// reassociated, and every sum runs in index order; columns are updated in parallel but each column
-/// by one thread, so the result is the same bits on every host and for every thread count.
+/// Every value is a chain of fused multiply-adds in increasing index order, or a single IEEE-754
+/// operation (× ÷ √, negation), each correctly rounded; `CFusedGEMM` runs the chains (AVX2 + FMA
+/// where present, else C `fma`), and threads only split the columns of its products. So the result is
+/// the same bits on every host, for every thread count and either kernel variant.
 public enum HouseholderQR {
+    /// Columns per panel. Part of the definition (SPEC.md 7.4): another width rounds differently.
+    public static let panelWidth = 64
+
+    /// Which implementation of the fused kernels runs (the bits are the same; tests compare them).
+    public enum Kernels: Sendable {
+        /// The fastest this processor supports.
+        case best
+        /// C `fma` on any host.
+        case portable
+
+        var variant: ts_kernels_variant { self == .best ? TS_KERNELS_BEST : TS_KERNELS_PORTABLE }
+    }
+
+    /// The implementation `.best` selects on this processor: "avx2+fma" or "portable".
+    public static var bestKernelsName: String { String(cString: ts_kernels_best_name()) }
+
+    /// Scratch memory for a product could not be allocated.
+    public struct OutOfMemory: Error, CustomStringConvertible {
+        public var description: String { "orthogonal: out of memory in the QR's matrix product" }
+    }
+
     /// The thin Q (m × n, column-major: `q[j * m + i]`) of a column-major m × n matrix `a`, m ≥ n, with
     /// its columns multiplied by the signs of R's diagonal (so that R's diagonal is ≥ 0, as torch's
-    /// `orthogonal_` makes it). `parallel: false` updates the columns one after another (same bits).
-    public static func orthonormalColumns(_ a: [Double], rows m: Int, columns n: Int, parallel: Bool = true) -> [Double] {
+    /// `orthogonal_` makes it). `parallel: false` runs on one thread (same bits).
+    public static func orthonormalColumns(_ a: [Double], rows m: Int, columns n: Int, parallel: Bool = true,
+                                          kernels: Kernels = .best) throws -> [Double] {
         precondition(m >= n && a.count == m * n)
-        var a = a
-        var vectors = [[Double]](repeating: [], count: n)   // v_k, length m − k
-        var betas = [Double](repeating: 0, count: n)
-        var diagonalSigns = [Double](repeating: 1, count: n)
-        for k in 0..<n {
-            var normSquared = 0.0
-            for i in k..<m { normSquared += a[k * m + i] * a[k * m + i] }
-            let norm = normSquared.squareRoot()
-            let x0 = a[k * m + k]
-            let alpha = x0 >= 0 ? -norm : norm                // R[k][k]
-            diagonalSigns[k] = alpha < 0 ? -1 : 1
-            var v = Array(a[(k * m + k) ..< (k * m + m)])
-            v[0] = x0 - alpha
-            var vv = 0.0
-            for x in v { vv += x * x }
-            let beta = vv == 0 ? 0 : 2 / vv
-            vectors[k] = v
-            betas[k] = beta
-            // A[k:, j] −= β v (vᵀ A[k:, j]) for j > k, one column per task.
-            applyReflection(v, beta, to: &a, rows: m, from: k, columns: (k + 1) ..< n, parallel: parallel)
-        }
-        // Q = H_0 H_1 … H_{n−1} applied to the first n columns of the identity, last reflection first.
+        var factored = a
         var q = [Double](repeating: 0, count: m * n)
-        for j in 0..<n { q[j * m + j] = 1 }
-        for k in stride(from: n - 1, through: 0, by: -1) {
-            applyReflection(vectors[k], betas[k], to: &q, rows: m, from: k, columns: k ..< n, parallel: parallel)
+        var signs = [Double](repeating: 1, count: n)
+        let context = Context(m: m, parallel: parallel, variant: kernels.variant)
+        try factored.withUnsafeMutableBufferPointer { b in
+            try q.withUnsafeMutableBufferPointer { q in
+                var tFactors: [[Double]] = []
+                for k0 in stride(from: 0, to: n, by: panelWidth) {
+                    let width = min(panelWidth, n - k0)
+                    let betas = context.factorPanel(b.baseAddress!, from: k0, width: width, columns: n, signs: &signs)
+                    let panel = context.reflectors(b.baseAddress!, from: k0, width: width)
+                    let t = try context.triangularFactor(panel, betas: betas, rows: m - k0)
+                    // Trailing columns ← (I − V T Vᵀ)ᵀ · trailing columns.
+                    try context.applyBlock(panel, t, width: width, transposed: true, rows: m - k0,
+                                           to: b.baseAddress! + (k0 + width) * m + k0, columns: n - k0 - width)
+                    tFactors.append(t)
+                }
+                // Q = (I − V₀T₀V₀ᵀ)(I − V₁T₁V₁ᵀ)… applied to the first n columns of the identity, last block first;
+                // block k touches only rows and columns ≥ its first column.
+                for j in 0..<n { q[j * m + j] = 1 }
+                for (index, k0) in stride(from: 0, to: n, by: panelWidth).enumerated().reversed() {
+                    let width = min(panelWidth, n - k0)
+                    let panel = context.reflectors(b.baseAddress!, from: k0, width: width)
+                    try context.applyBlock(panel, tFactors[index], width: width, transposed: false, rows: m - k0,
+                                           to: q.baseAddress! + k0 * m + k0, columns: n - k0)
+                }
+            }
         }
-        for j in 0..<n where diagonalSigns[j] < 0 {
+        for j in 0..<n where signs[j] < 0 {
             for i in 0..<m { q[j * m + i] = -q[j * m + i] }
         }
         return q
     }
 
-    /// y ← y − β v (vᵀ y) for each column y = matrix[from:, j], j in `columns`.
-    static func applyReflection(_ v: [Double], _ beta: Double, to matrix: inout [Double], rows m: Int, from k: Int,
-                                columns: Range<Int>, parallel: Bool) {
-        guard beta != 0, !columns.isEmpty else { return }
-        matrix.withUnsafeMutableBufferPointer { buffer in
-            let base = SendablePointer(buffer.baseAddress!)
-            v.withUnsafeBufferPointer { vBuffer in
-                let vBase = SendableConstPointer(vBuffer.baseAddress!)
-                let count = v.count
-                let work: @Sendable (Int) -> Void = { (j: Int) in
-                    let column = base.pointer + j * m + k
-                    var dot = 0.0
-                    for i in 0..<count { dot += vBase.pointer[i] * column[i] }
-                    let scale = beta * dot
-                    for i in 0..<count { column[i] -= scale * vBase.pointer[i] }
-                }
-                if !parallel || columns.count * count < 1 << 16 {
-                    for j in columns { work(j) }
-                } else {
-                    DispatchQueue.concurrentPerform(iterations: columns.count) { work(columns.lowerBound + $0) }
+    /// The matrix's height and how the kernels run.
+    struct Context {
+        let m: Int
+        let parallel: Bool
+        let variant: ts_kernels_variant
+
+        /// Householder reflections of columns k0 ..< k0 + width, each applied to the panel's later columns
+        /// (SPEC.md 7.4, "panel"). Leaves v_k in place of column k from row k down; returns the betas.
+        func factorPanel(_ b: UnsafeMutablePointer<Double>, from k0: Int, width: Int, columns n: Int,
+                         signs: inout [Double]) -> [Double] {
+            var betas = [Double](repeating: 0, count: width)
+            for k in k0 ..< k0 + width {
+                let column = b + k * m + k
+                let length = m - k
+                let s = ts_sum_of_squares(column, length, variant)
+                let norm = s.squareRoot()
+                let x0 = column[0]
+                let alpha = x0 >= 0 ? -norm : norm               // R[k][k]
+                signs[k] = alpha < 0 ? -1 : 1
+                column[0] = x0 - alpha
+                // 2 / vᵀv, where vᵀv = 2·(s + |x0|·norm).
+                let beta = s == 0 ? 0 : 1 / s.addingProduct(abs(x0), norm)
+                betas[k - k0] = beta
+                ts_reflect(column, length, beta, column + m, m, k0 + width - k - 1, variant)
+            }
+            return betas
+        }
+
+        /// V: the panel's reflectors as an (m − k0) × width column-major matrix, zero above each v_k.
+        func reflectors(_ b: UnsafeMutablePointer<Double>, from k0: Int, width: Int) -> [Double] {
+            let rows = m - k0
+            var v = [Double](repeating: 0, count: rows * width)
+            for p in 0..<width {
+                for i in p..<rows { v[p * rows + i] = b[(k0 + p) * m + k0 + i] }
+            }
+            return v
+        }
+
+        /// T (width × width, upper triangular, column-major) with H₀H₁…H_{w−1} = I − V T Vᵀ:
+        /// T[j][j] = β_j, T[i][j] = −(β_j · Σ_{l=i}^{j−1} T[i][l]·G[l][j]) for i < j, G = VᵀV.
+        func triangularFactor(_ v: [Double], betas: [Double], rows: Int) throws -> [Double] {
+            let width = betas.count
+            var g = [Double](repeating: 0, count: width * width)
+            try v.withUnsafeBufferPointer { v in
+                try g.withUnsafeMutableBufferPointer { g in
+                    try product(M: width, N: width, K: rows, v.baseAddress!, rows, 1, v.baseAddress!, 1, rows,
+                                g.baseAddress!, width, TS_GEMM_STORE)
                 }
             }
+            var t = [Double](repeating: 0, count: width * width)
+            for j in 0..<width {
+                t[j * width + j] = betas[j]
+                for i in 0..<j {
+                    var s = 0.0
+                    for l in i..<j { s = s.addingProduct(t[l * width + i], g[j * width + l]) }
+                    t[j * width + i] = -(betas[j] * s)
+                }
+            }
+            return t
+        }
+
+        /// C ← (I − V T Vᵀ)ᵀ C (`transposed`) or (I − V T Vᵀ) C, for C = `rows` × `columns` at `c` (stride m):
+        /// Y = V·Tᵀ (or V·T), W = Vᵀ·C, C ← C − Y·W.
+        func applyBlock(_ v: [Double], _ t: [Double], width: Int, transposed: Bool, rows: Int,
+                        to c: UnsafeMutablePointer<Double>, columns: Int) throws {
+            guard columns > 0 else { return }
+            var y = [Double](repeating: 0, count: rows * width)
+            var w = [Double](repeating: 0, count: width * columns)
+            try v.withUnsafeBufferPointer { v in
+                try t.withUnsafeBufferPointer { t in
+                    try y.withUnsafeMutableBufferPointer { y in
+                        try w.withUnsafeMutableBufferPointer { w in
+                            // B(k = q, c = p) = T[p][q] (Tᵀ) or T[q][p]; T is column-major (T[i][j] at j·width + i).
+                            try product(M: rows, N: width, K: width, v.baseAddress!, 1, rows,
+                                        t.baseAddress!, transposed ? width : 1, transposed ? 1 : width,
+                                        y.baseAddress!, rows, TS_GEMM_STORE)
+                            try product(M: width, N: columns, K: rows, v.baseAddress!, rows, 1,
+                                        UnsafePointer(c), 1, m, w.baseAddress!, width, TS_GEMM_STORE)
+                            try product(M: rows, N: columns, K: width, y.baseAddress!, 1, rows,
+                                        w.baseAddress!, 1, width, c, m, TS_GEMM_SUBTRACT)
+                        }
+                    }
+                }
+            }
+        }
+
+        /// `ts_gemm`, its columns split across threads when it is big enough (each element is still made by
+        /// one thread, in the same order).
+        func product(M: Int, N: Int, K: Int, _ a: UnsafePointer<Double>, _ aRow: Int, _ aK: Int,
+                     _ b: UnsafePointer<Double>, _ bK: Int, _ bCol: Int,
+                     _ d: UnsafeMutablePointer<Double>, _ dCol: Int, _ mode: ts_gemm_mode) throws {
+            let tasks = parallel && M * N * K >= 1 << 21 ? min(CPUEngine.activeCores * 2, (N + 5) / 6) : 1
+            if tasks <= 1 {
+                guard ts_gemm(M, N, K, a, aRow, aK, b, bK, bCol, d, dCol, mode, variant) == 0 else { throw OutOfMemory() }
+                return
+            }
+            let perTask = (N + tasks - 1) / tasks
+            let shared = (a: SendableConstPointer(a), b: SendableConstPointer(b), d: SendablePointer(d))
+            let variant = self.variant
+            let failures = Atomic<Int>(0)
+            DispatchQueue.concurrentPerform(iterations: tasks) { task in
+                let first = task * perTask, count = min(perTask, N - first)
+                guard count > 0 else { return }
+                if ts_gemm(M, count, K, shared.a.pointer, aRow, aK, shared.b.pointer + first * bCol, bK, bCol,
+                           shared.d.pointer + first * dCol, dCol, mode, variant) != 0 {
+                    failures.add(1, ordering: .relaxed)
+                }
+            }
+            if failures.load(ordering: .relaxed) > 0 { throw OutOfMemory() }
         }
     }
 }
 
-/// Pointers the QR shares across its column tasks, each of which touches its own column only.
+/// Pointers the QR shares across its column tasks, each of which touches its own columns only.
 struct SendablePointer: @unchecked Sendable { let pointer: UnsafeMutablePointer<Double>; init(_ p: UnsafeMutablePointer<Double>) { pointer = p } }
 struct SendableConstPointer: @unchecked Sendable { let pointer: UnsafePointer<Double>; init(_ p: UnsafePointer<Double>) { pointer = p } }

@@ -54,16 +54,17 @@ extension Throughput {
     }
 }
 
+/// `x` rounded to `digits` decimals, in plain notation ("0.000012", never "1.2e-05"); magnitudes of
+/// 9e15 / 10^digits and above, and non-finite values, as Swift prints them.
 func format(_ x: Double, digits: Int = 2) -> String {
-    var p = 1.0
+    var p: Int64 = 1
     for _ in 0..<digits { p *= 10 }
-    let r = (x * p).rounded() / p
-    var s = String(r)
-    if let dot = s.firstIndex(of: ".") {
-        let decimals = s.distance(from: dot, to: s.endIndex) - 1
-        if decimals < digits { s += String(repeating: "0", count: digits - decimals) }
-    }
-    return s
+    let scaled = (abs(x) * Double(p)).rounded()
+    guard scaled.isFinite, scaled < 9e15 else { return String(x) }
+    let n = Int64(scaled)
+    let fraction = String(n % p)
+    let decimals = digits > 0 ? "." + String(repeating: "0", count: digits - fraction.count) + fraction : ""
+    return (x < 0 && n != 0 ? "-" : "") + String(n / p) + decimals
 }
 
 /// `s` padded with spaces on the right to `width` characters.

@@ -1,74 +1,97 @@
 import ArgumentParser
 import TensorSeed
 
-/// `tensorseed bench`: throughput of the engines on this machine.
+/// `tensorseed bench`: throughput of the engines on this machine, for raw streams and for schemes.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure generation throughput (GB/s of float32) of an engine, against the CPU engine and memset.",
-        discussion: "Each figure is the best of --repeats fills of one already-touched buffer. The CPU engine is always measured too (for the x cpu ratio); x memset compares with a memset of an already-touched buffer of the same size in the same run."
+        abstract: "Measure generation throughput (seconds and GB/s of float32 output) of an engine, against the CPU engine and memset.",
+        discussion: """
+            Rows (--distributions): uniform, normal and truncated_normal (mean 0, std 1, [-2, 2]) are engine \
+            fills of a flat buffer of --elements values. kaiming_normal is the scheme as a user calls it \
+            (TensorGenerator, fan_in, relu) on a (elements / \(BenchWorkload.kaimingColumns)) x \
+            \(BenchWorkload.kaimingColumns) weight, so resolving the scheme is timed too. orthogonal is one \
+            --orthogonal-size square matrix: normals from the engine, then a float64 Householder QR on the host \
+            (on every engine), all timed.
+
+            Each figure is the best of --repeats fills of one already-touched buffer, after one untimed \
+            warm-up. The CPU engine is always measured too (for the x cpu ratio); x memset compares with a \
+            memset of an already-touched buffer of --elements float32 in the same run. GB/s counts the \
+            float32 output: 4 bytes x elements / seconds / 1e9.
+
+            Examples:
+              tensorseed bench --device cpu
+              tensorseed bench --distributions orthogonal --orthogonal-size 2048 --repeats 2
+              tensorseed bench --elements 1048576 --repeats 1 --orthogonal-size 256 --json
+            """
     )
 
-    @Option(help: "Elements per fill.")
+    @Option(help: "Elements per fill: of the flat rows, and of the kaiming_normal weight (a multiple of \(BenchWorkload.kaimingColumns)).")
     var elements: Int = 1 << 26
+    @Option(help: "Rows and columns of the orthogonal row's square matrix.")
+    var orthogonalSize: Int = 1024
     @Option(help: "Timed fills per row (best is reported).")
     var repeats: Int = 5
     @Option(help: "Threads for the CPU engine (default: all cores).")
     var threads: Int?
-    @Option(help: "Distributions to measure (comma-separated: uniform, normal, truncated_normal).")
-    var distributions: String = "uniform,normal,truncated_normal"
-    @Flag(help: "Print one JSON object per row instead of a table (fields engine, distribution, elements, seconds, gbps, ...).")
+    @Option(help: "Rows to measure, comma-separated: \(BenchWorkload.validNames).")
+    var distributions: String = BenchWorkload.allCases.map(\.rawValue).joined(separator: ",")
+    @Flag(help: "Print one JSON object per row instead of a table (fields engine, distribution, shape, elements, seconds, gbps, ...).")
     var json = false
     @OptionGroup var engineOptions: EngineOptions
 
     func validate() throws {
         guard elements > 0 else { throw ValidationError("--elements must be > 0") }
         guard repeats > 0 else { throw ValidationError("--repeats must be > 0") }
-        for d in distributions.split(separator: ",") where DistributionKind(rawValue: String(d)) == nil {
-            throw ValidationError("unknown distribution '\(d)' in --distributions (use uniform, normal, truncated_normal)")
+        guard orthogonalSize > 0, TensorShape.elementCount([orthogonalSize, orthogonalSize, 4]) != nil else {
+            throw ValidationError("--orthogonal-size must be > 0 (and its square's bytes fit in 63 bits)")
+        }
+        let workloads: [BenchWorkload]
+        do { workloads = try BenchWorkload.parseList(distributions) } catch { throw ValidationError("\(error)") }
+        let columns = BenchWorkload.kaimingColumns
+        if workloads.contains(.kaimingNormal), elements % columns != 0 {
+            throw ValidationError("--elements must be a multiple of \(columns) for kaiming_normal (its weight is "
+                                  + "(elements / \(columns)) x \(columns)); got \(elements)")
         }
     }
 
     func run() throws {
-        let selection = try engineOptions.select(threads: threads)
-        let cpu = CPUEngine(threads: threads)
-        let engines: [any TensorEngine] = selection.engine is CPUEngine ? [selection.engine] : [selection.engine, cpu]
+        let workloads = try BenchWorkload.parseList(distributions)
+        // Engines come from the generator, so the scheme rows run on the very engines the flat rows use.
+        let generator = TensorGenerator(seed: 1, threads: threads, selfCheck: !engineOptions.noSelfCheck)
+        let choice = try engineOptions.choice
+        let selection = try generator.engine(choice)
+        // The CPU engine is always measured, last.
+        let choices: [EngineChoice] = selection.engine is CPUEngine ? [choice] : [choice, .cpu]
         let memset = try Throughput.measureMemset(elements: elements, repeats: repeats)
         if json {
             printError("engine: \(selection.engine.name) (\(selection.reason))")
         } else {
             print("engine: \(selection.engine.name) (\(selection.reason))")
             print("memory write bandwidth: \(format(memset.gigabytesPerSecond)) GB/s (memset of an already-touched \(elements * 4)-byte buffer, best of \(repeats))")
-            print(pad("engine / device", 44) + pad("distribution", 17) + pad("elements", 12) + pad("GB/s", 9)
-                  + pad("Gsamples/s", 12) + pad("x cpu", 8) + "x memset")
+            print(BenchRow.tableHeader)
         }
-        for d in distributions.split(separator: ",") {
-            let kind = DistributionKind(rawValue: String(d))!
-            let dist: Distribution
-            switch kind {
-            case .normal: dist = .standardNormal
-            case .uniform: dist = .standardUniform
-            case .truncatedNormal: dist = .truncatedNormal(mean: 0, std: 1, low: -2, high: 2)   // torch trunc_normal_ defaults
+        for workload in workloads {
+            let target = workload.target(elements: elements, orthogonalSize: orthogonalSize)
+            var rates: [(engine: String, rate: Throughput)] = []
+            for choice in choices {
+                let engine = try generator.engine(choice).engine
+                rates.append((engine.name, try measure(target, engine: engine, generator: generator, on: choice)))
             }
-            var rows: [(engine: any TensorEngine, rate: Throughput)] = []
-            for engine in engines {
-                rows.append((engine, try Throughput.measure(engine: engine, elements: elements, distribution: dist, repeats: repeats)))
+            for (engine, rate) in rates {
+                let row = BenchRow(engine: engine, workload: workload, shape: target.shape, rate: rate, cpu: rates.last!.rate, memset: memset)
+                print(json ? row.json : row.tableLine)
             }
-            let cpuRate = rows.last!.rate   // the CPU engine is always measured, last
-            for (engine, t) in rows {
-                let versusCPU = cpuRate.seconds / t.seconds
-                let versusMemset = t.gigabytesPerSecond / memset.gigabytesPerSecond
-                if json {
-                    print("{\"engine\": \"\(engine.name)\", \"distribution\": \"\(kind.rawValue)\", \"elements\": \(elements), "
-                          + "\"seconds\": \(t.seconds), \"gbps\": \(t.gigabytesPerSecond), \"gsamples_per_s\": \(t.gigasamplesPerSecond), "
-                          + "\"ratio_cpu\": \(versusCPU), \"memset_gbps\": \(memset.gigabytesPerSecond), \"ratio_memset\": \(versusMemset)}")
-                } else {
-                    let row: [String] = [pad(engine.name, 44), pad(kind.rawValue, 17), pad(String(elements), 12),
-                                         pad(format(t.gigabytesPerSecond), 9), pad(format(t.gigasamplesPerSecond, digits: 3), 12),
-                                         pad(format(versusCPU), 8), format(versusMemset)]
-                    print(row.joined())
-                }
-            }
+        }
+    }
+
+    private func measure(_ target: BenchWorkload.Target, engine: any TensorEngine, generator: TensorGenerator,
+                         on choice: EngineChoice) throws -> Throughput {
+        switch target {
+        case let .stream(distribution, elements):
+            return try Throughput.measure(engine: engine, elements: elements, distribution: distribution, repeats: repeats)
+        case let .scheme(scheme, shape):
+            return try Throughput.measure(generator: generator, on: choice, scheme: scheme, shape: shape, repeats: repeats)
         }
     }
 }

@@ -16,9 +16,14 @@ struct EngineOptions: ParsableArguments {
         do { _ = try EngineChoice(parsing: device) } catch { throw ValidationError("\(error)") }
     }
 
+    /// `--device`, parsed.
+    var choice: EngineChoice {
+        get throws { try EngineChoice(parsing: device) }
+    }
+
     /// The engine for `--device`, with the CPU engine on `threads` threads where it is the one.
     func select(threads: Int?) throws -> EngineChoice.Selection {
-        try EngineChoice(parsing: device).select(threads: threads, selfCheck: !noSelfCheck)
+        try choice.select(threads: threads, selfCheck: !noSelfCheck)
     }
 }
 

@@ -50,22 +50,31 @@ public final class TensorGenerator: @unchecked Sendable {
         // The matrix to factor, column-major: A (rows × columns) if rows ≥ columns, else Aᵀ (columns × rows).
         let (m, n) = rows >= columns ? (rows, columns) : (columns, rows)
         var a = [Double](repeating: 0, count: m * n)
-        for r in 0..<rows {
-            for c in 0..<columns {
-                let value = Double(normal[r * columns + c])
-                if rows >= columns { a[c * m + r] = value } else { a[r * m + c] = value }
-            }
+        forEachElementByTiles(rows: rows, columns: columns) { r, c in
+            let value = Double(normal[r * columns + c])
+            if rows >= columns { a[c * m + r] = value } else { a[r * m + c] = value }
         }
         let q = try HouseholderQR.orthonormalColumns(a, rows: m, columns: n)
         var values = [Float](repeating: 0, count: rows * columns)
-        for r in 0..<rows {
-            for c in 0..<columns {
-                // Q (m × n, column-major) is the result if rows ≥ columns, else its transpose.
-                let x = rows >= columns ? q[c * m + r] : q[r * m + c]
-                values[r * columns + c] = Float(gain * x)
-            }
+        forEachElementByTiles(rows: rows, columns: columns) { r, c in
+            // Q (m × n, column-major) is the result if rows ≥ columns, else its transpose.
+            let x = rows >= columns ? q[c * m + r] : q[r * m + c]
+            values[r * columns + c] = Float(gain * x)
         }
         return values
+    }
+
+    /// `body(r, c)` for every element of a rows × columns matrix, 64 × 64 tiles at a time, so that a
+    /// transposing copy touches few cache lines at once (the order changes no value).
+    private func forEachElementByTiles(rows: Int, columns: Int, _ body: (Int, Int) -> Void) {
+        let tile = 64
+        for r0 in stride(from: 0, to: rows, by: tile) {
+            for c0 in stride(from: 0, to: columns, by: tile) {
+                for r in r0 ..< min(r0 + tile, rows) {
+                    for c in c0 ..< min(c0 + tile, columns) { body(r, c) }
+                }
+            }
+        }
     }
 
     /// The engine for a choice (made once, then reused) and why it was picked.

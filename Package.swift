@@ -13,8 +13,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
-        // Thin C shim over the system OpenCL headers and ICD loader; no logic.
-        .target(name: "COpenCL", linkerSettings: [.linkedLibrary("OpenCL")]),
+        // Thin C shim over the system OpenCL headers; the ICD loader is opened at run time (dlopen),
+        // so the binary starts (CPU engine) where libOpenCL is not installed.
+        .target(name: "COpenCL", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         // The float64 fused-multiply-add kernels of the orthogonal scheme's QR: AVX2 + FMA where the
         // processor has them (chosen at run time), C `fma` elsewhere, the same bits either way.
         .target(name: "CFusedGEMM"),

@@ -52,6 +52,10 @@ public enum OpenCLDiscovery {
     public static func devices() throws -> [OpenCLDeviceInfo] {
         var platformCount: cl_uint = 0
         let code = clGetPlatformIDs(0, nil, &platformCount)
+        if let loaderError = ts_opencl_loader_error() {
+            throw OpenCLError.noPlatform(reason: "the OpenCL ICD loader (libOpenCL.so.1, Debian package ocl-icd-libopencl1) "
+                                         + "could not be opened: \(String(cString: loaderError))")
+        }
         if code == OpenCLError.platformNotFoundKHR || (code == CL_SUCCESS && platformCount == 0) {
             throw OpenCLError.noPlatform(reason: "clGetPlatformIDs found no platform: no OpenCL driver (ICD) is installed")
         }

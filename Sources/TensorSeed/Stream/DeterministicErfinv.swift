@@ -7,17 +7,23 @@
 /// as printed there, each Horner step `c + p × w`).
 extension DeterministicMath {
     /// erfinv of lanes in (−1, 1).
+    @inlinable @inline(__always)
+    public static func deterministicErfinv(_ x: FloatLanes) -> FloatLanes {
+        deterministicErfinv(FloatLanes16(lowHalf: x, highHalf: x)).lowHalf
+    }
+
+    /// `deterministicErfinv` of sixteen lanes (the implementation; see `FloatLanes16`).
     ///
     /// Both branches are evaluated only when some lane needs them; the selected value is the same
     /// either way, so this changes no bits.
     @inlinable @inline(__always)
-    public static func deterministicErfinv(_ x: FloatLanes) -> FloatLanes {
+    public static func deterministicErfinv(_ x: FloatLanes16) -> FloatLanes16 {
         let w = -deterministicLog((1 - x) * (1 + x))
-        let central = w .< 5
-        var p = FloatLanes(repeating: 0)
-        if any(central) {
+        let central = WordLanes16(mask: w .< 5)
+        var p = FloatLanes16(repeating: 0)
+        if central.anyBitSet {
             let wc = w - 2.5
-            p = FloatLanes(repeating: 2.81022636e-08)
+            p = FloatLanes16(repeating: 2.81022636e-08)
             p = 3.43273939e-07 + p * wc
             p = -3.5233877e-06 + p * wc
             p = -4.39150654e-06 + p * wc
@@ -27,9 +33,9 @@ extension DeterministicMath {
             p = 0.246640727 + p * wc
             p = 1.50140941 + p * wc
         }
-        if !all(central) {
+        if (~central).anyBitSet {
             let wt = deterministicSqrt(w) - 3
-            var q = FloatLanes(repeating: -0.000200214257)
+            var q = FloatLanes16(repeating: -0.000200214257)
             q = 0.000100950558 + q * wt
             q = 0.00134934322 + q * wt
             q = -0.00367342844 + q * wt
@@ -38,7 +44,7 @@ extension DeterministicMath {
             q = 0.00943887047 + q * wt
             q = 1.00167406 + q * wt
             q = 2.83297682 + q * wt
-            p = p.replacing(with: q, where: .!central)
+            p = FloatLanes16(bitPatterns: WordLanes16.select(central, p.bitPatterns, q.bitPatterns))
         }
         return p * x
     }

@@ -121,14 +121,16 @@ public struct TensorStream: Sendable, Hashable {
                                      _ p: TruncatedNormalParameters, to out: UnsafeMutablePointer<Float>) {
         #if _endian(little)
         let w = wideWords(group: group)
-        let (words01Low, words01High) = WideLanes(interleavingLow: w.0, high: w.1).words
-        let (words23Low, words23High) = WideLanes(interleavingLow: w.2, high: w.3).words
-        func value(_ word: WordLanes) -> FloatLanes {
+        func value(_ words: WideLanes) -> FloatLanes16 {
             StreamTransforms.clampBetween(
-                StreamTransforms.truncatedStandardNormal(word, erfLow: p.erfLow, erfWidth: p.erfWidth) * std + mean,
+                StreamTransforms.truncatedStandardNormal(unsafeBitCast(words, to: WordLanes16.self),
+                                                         erfLow: p.erfLow, erfWidth: p.erfWidth) * std + mean,
                 low: low, high: high)
         }
-        TensorStream.storeInterleavingPairs(value(words01Low), value(words23Low), value(words01High), value(words23High), to: out)
+        // Words 0, 1 of blocks 0-7 (as `store` pairs them for a uniform), then words 2, 3.
+        let values01 = value(WideLanes(interleavingLow: w.0, high: w.1))
+        let values23 = value(WideLanes(interleavingLow: w.2, high: w.3))
+        TensorStream.storeInterleavingPairs(values01.lowHalf, values23.lowHalf, values01.highHalf, values23.highHalf, to: out)
         #else
         store(group: group, .truncatedNormal(mean: mean, std: std, low: low, high: high), to: out)
         #endif

@@ -15,9 +15,13 @@ extension StreamTransforms {
     /// `truncatedStandardNormal` of sixteen lanes (the implementation; see `FloatLanes16`).
     @inlinable @inline(__always)
     public static func truncatedStandardNormal(_ w: WordLanes16, erfLow: Float, erfWidth: Float) -> FloatLanes16 {
-        let u = uniformClosedOpen(w)
-        let y = clampBetween(u * erfWidth + erfLow, low: -erfArgumentLimit, high: erfArgumentLimit)
-        return DeterministicMath.deterministicErfinv(y) * sqrt2
+        DeterministicMath.deterministicErfinv(truncatedErfArgument(w, erfLow: erfLow, erfWidth: erfWidth)) * sqrt2
+    }
+
+    /// The argument y of erfinv in `truncatedStandardNormal`: u·erfWidth + erfLow kept in ±(1 − 2^-24).
+    @inlinable @inline(__always)
+    public static func truncatedErfArgument(_ w: WordLanes16, erfLow: Float, erfWidth: Float) -> FloatLanes16 {
+        clampBetween(uniformClosedOpen(w) * erfWidth + erfLow, low: -erfArgumentLimit, high: erfArgumentLimit)
     }
 
     /// x < low ? low : x, then x > high ? high : x, lane by lane (exact; well defined for ±0, unlike min/max).

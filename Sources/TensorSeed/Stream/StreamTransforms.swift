@@ -15,6 +15,12 @@ public enum StreamTransforms {
         FloatLanes(converting: IntLanes(bitPatterns: w &>> 8)) * twoPowMinus24
     }
 
+    /// `uniformClosedOpen` of sixteen lanes.
+    @inlinable @inline(__always)
+    public static func uniformClosedOpen(_ w: WordLanes16) -> FloatLanes16 {
+        FloatLanes16(converting: IntLanes16(bitPatterns: w &>> 8)) * twoPowMinus24
+    }
+
     /// The uniform in (0, 1] of a word: RNE(w + 1) · 2^-32, computed without 64-bit integers.
     ///
     /// w + 1 wraps to 0 only for w = 2^32 − 1, whose exact value 2^32 gives u = 1.

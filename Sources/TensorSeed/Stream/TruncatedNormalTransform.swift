@@ -9,16 +9,32 @@ extension StreamTransforms {
     /// y = u·erfWidth + erfLow (u = uniformClosedOpen(w)), kept in ±(1 − 2^-24), then √2·erfinv(y).
     @inlinable @inline(__always)
     public static func truncatedStandardNormal(_ w: WordLanes, erfLow: Float, erfWidth: Float) -> FloatLanes {
-        let u = uniformClosedOpen(w)
-        let y = clampBetween(u * erfWidth + erfLow, low: -erfArgumentLimit, high: erfArgumentLimit)
-        return DeterministicMath.deterministicErfinv(y) * sqrt2
+        truncatedStandardNormal(WordLanes16(lowHalf: w, highHalf: w), erfLow: erfLow, erfWidth: erfWidth).lowHalf
+    }
+
+    /// `truncatedStandardNormal` of sixteen lanes (the implementation; see `FloatLanes16`).
+    @inlinable @inline(__always)
+    public static func truncatedStandardNormal(_ w: WordLanes16, erfLow: Float, erfWidth: Float) -> FloatLanes16 {
+        DeterministicMath.deterministicErfinv(truncatedErfArgument(w, erfLow: erfLow, erfWidth: erfWidth)) * sqrt2
+    }
+
+    /// The argument y of erfinv in `truncatedStandardNormal`: u·erfWidth + erfLow kept in ±(1 − 2^-24).
+    @inlinable @inline(__always)
+    public static func truncatedErfArgument(_ w: WordLanes16, erfLow: Float, erfWidth: Float) -> FloatLanes16 {
+        clampBetween(uniformClosedOpen(w) * erfWidth + erfLow, low: -erfArgumentLimit, high: erfArgumentLimit)
     }
 
     /// x < low ? low : x, then x > high ? high : x, lane by lane (exact; well defined for ±0, unlike min/max).
     @inlinable @inline(__always)
     public static func clampBetween(_ x: FloatLanes, low: Float, high: Float) -> FloatLanes {
-        let raised = x.replacing(with: low, where: x .< FloatLanes(repeating: low))
-        return raised.replacing(with: high, where: raised .> FloatLanes(repeating: high))
+        clampBetween(FloatLanes16(lowHalf: x, highHalf: x), low: low, high: high).lowHalf
+    }
+
+    /// `clampBetween` of sixteen lanes (the implementation; see `FloatLanes16`).
+    @inlinable @inline(__always)
+    public static func clampBetween(_ x: FloatLanes16, low: Float, high: Float) -> FloatLanes16 {
+        let raised = x.replacing(with: low, where: x .< FloatLanes16(repeating: low))
+        return raised.replacing(with: high, where: raised .> FloatLanes16(repeating: high))
     }
 }
 

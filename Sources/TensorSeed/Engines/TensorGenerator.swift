@@ -1,3 +1,4 @@
+import Dispatch
 /// The front door of the library: fill a named tensor of a given shape by an initialization
 /// scheme, stored as any `StorageType`, on the engine of your choice.
 ///
@@ -48,27 +49,41 @@ public final class TensorGenerator: @unchecked Sendable {
         let normal = try engine(choice).engine.generate(stream: TensorStream(seed: seed, name: tensor), count: rows * columns,
                                                         distribution: .standardNormal)
         // The matrix to factor, column-major: A (rows × columns) if rows ≥ columns, else Aᵀ (columns × rows).
+        // Either way element (r, c) of A sits at c·m + r (tall) or r·m + c (wide), m = max(rows, columns).
         let (m, n) = rows >= columns ? (rows, columns) : (columns, rows)
-        var a = [Double](repeating: 0, count: m * n)
-        forEachElementByTiles(rows: rows, columns: columns) { r, c in
-            let value = Double(normal[r * columns + c])
-            if rows >= columns { a[c * m + r] = value } else { a[r * m + c] = value }
+        let tall = rows >= columns
+        let a = [Double](unsafeUninitializedCapacity: m * n) { a, initialized in
+            nonisolated(unsafe) let target = a.baseAddress!
+            normal.withUnsafeBufferPointer { normal in
+                nonisolated(unsafe) let source = normal.baseAddress!
+                Self.forEachElementByTiles(rows: rows, columns: columns) { r, c in
+                    target[tall ? c * m + r : r * m + c] = Double(source[r * columns + c])
+                }
+            }
+            initialized = m * n
         }
         let q = try HouseholderQR.orthonormalColumns(a, rows: m, columns: n)
-        var values = [Float](repeating: 0, count: rows * columns)
-        forEachElementByTiles(rows: rows, columns: columns) { r, c in
-            // Q (m × n, column-major) is the result if rows ≥ columns, else its transpose.
-            let x = rows >= columns ? q[c * m + r] : q[r * m + c]
-            values[r * columns + c] = Float(gain * x)
+        return [Float](unsafeUninitializedCapacity: rows * columns) { values, initialized in
+            nonisolated(unsafe) let target = values.baseAddress!
+            q.withUnsafeBufferPointer { q in
+                nonisolated(unsafe) let source = q.baseAddress!
+                // Q (m × n, column-major) is the result if rows ≥ columns, else its transpose.
+                Self.forEachElementByTiles(rows: rows, columns: columns) { r, c in
+                    target[r * columns + c] = Float(gain * source[tall ? c * m + r : r * m + c])
+                }
+            }
+            initialized = rows * columns
         }
-        return values
     }
 
-    /// `body(r, c)` for every element of a rows × columns matrix, 64 × 64 tiles at a time, so that a
-    /// transposing copy touches few cache lines at once (the order changes no value).
-    private func forEachElementByTiles(rows: Int, columns: Int, _ body: (Int, Int) -> Void) {
+    /// `body(r, c)` for every element of a rows × columns matrix, in 64 × 64 tiles (a transposing copy then
+    /// touches few cache lines at once), rows of tiles spread over the cores. `body` must write only
+    /// element (r, c) of its output, so the order changes nothing.
+    private static func forEachElementByTiles(rows: Int, columns: Int, _ body: @Sendable (Int, Int) -> Void) {
         let tile = 64
-        for r0 in stride(from: 0, to: rows, by: tile) {
+        let tileRows = (rows + tile - 1) / tile
+        DispatchQueue.concurrentPerform(iterations: tileRows) { tileRow in
+            let r0 = tileRow * tile
             for c0 in stride(from: 0, to: columns, by: tile) {
                 for r in r0 ..< min(r0 + tile, rows) {
                     for c in c0 ..< min(c0 + tile, columns) { body(r, c) }

@@ -34,23 +34,23 @@ public enum HouseholderQR {
     /// The thin Q (m × n, column-major: `q[j * m + i]`) of a column-major m × n matrix `a`, m ≥ n, with
     /// its columns multiplied by the signs of R's diagonal (so that R's diagonal is ≥ 0, as torch's
     /// `orthogonal_` makes it). `parallel: false` runs on one thread (same bits).
-    public static func orthonormalColumns(_ a: [Double], rows m: Int, columns n: Int, parallel: Bool = true,
+    public static func orthonormalColumns(_ a: consuming [Double], rows m: Int, columns n: Int, parallel: Bool = true,
                                           kernels: Kernels = .best) throws -> [Double] {
         precondition(m >= n && a.count == m * n)
         var factored = a
         var q = [Double](repeating: 0, count: m * n)
         var signs = [Double](repeating: 1, count: n)
-        let context = Context(m: m, parallel: parallel, variant: kernels.variant)
+        let context = Context(m: m, n: n, parallel: parallel, variant: kernels.variant)
         try factored.withUnsafeMutableBufferPointer { b in
             try q.withUnsafeMutableBufferPointer { q in
                 var tFactors: [[Double]] = []
                 for k0 in stride(from: 0, to: n, by: panelWidth) {
                     let width = min(panelWidth, n - k0)
                     let betas = context.factorPanel(b.baseAddress!, from: k0, width: width, columns: n, signs: &signs)
-                    let panel = context.reflectors(b.baseAddress!, from: k0, width: width)
-                    let t = try context.triangularFactor(panel, betas: betas, rows: m - k0)
+                    context.copyReflectors(b.baseAddress!, from: k0, width: width)
+                    let t = try context.triangularFactor(betas: betas, rows: m - k0)
                     // Trailing columns ← (I − V T Vᵀ)ᵀ · trailing columns.
-                    try context.applyBlock(panel, t, width: width, transposed: true, rows: m - k0,
+                    try context.applyBlock(t, width: width, transposed: true, rows: m - k0,
                                            to: b.baseAddress! + (k0 + width) * m + k0, columns: n - k0 - width)
                     tFactors.append(t)
                 }
@@ -59,8 +59,8 @@ public enum HouseholderQR {
                 for j in 0..<n { q[j * m + j] = 1 }
                 for (index, k0) in stride(from: 0, to: n, by: panelWidth).enumerated().reversed() {
                     let width = min(panelWidth, n - k0)
-                    let panel = context.reflectors(b.baseAddress!, from: k0, width: width)
-                    try context.applyBlock(panel, tFactors[index], width: width, transposed: false, rows: m - k0,
+                    context.copyReflectors(b.baseAddress!, from: k0, width: width)
+                    try context.applyBlock(tFactors[index], width: width, transposed: false, rows: m - k0,
                                            to: q.baseAddress! + k0 * m + k0, columns: n - k0)
                 }
             }
@@ -71,11 +71,28 @@ public enum HouseholderQR {
         return q
     }
 
-    /// The matrix's height and how the kernels run.
-    struct Context {
+    /// The matrix's size, how the kernels run, and their scratch matrices (allocated once for all panels).
+    final class Context {
         let m: Int
         let parallel: Bool
         let variant: ts_kernels_variant
+        /// V (rows × width), Y (rows × width), W (width × columns) and G (width × width) of the current panel.
+        let v, y, w, g: UnsafeMutablePointer<Double>
+
+        init(m: Int, n: Int, parallel: Bool, variant: ts_kernels_variant) {
+            self.m = m
+            self.parallel = parallel
+            self.variant = variant
+            let width = min(panelWidth, n)
+            v = .allocate(capacity: m * width)
+            y = .allocate(capacity: m * width)
+            w = .allocate(capacity: width * n)
+            g = .allocate(capacity: width * width)
+        }
+
+        deinit {
+            for scratch in [v, y, w, g] { scratch.deallocate() }
+        }
 
         /// Householder reflections of columns k0 ..< k0 + width, each applied to the panel's later columns
         /// (SPEC.md 7.4, "panel"). Leaves v_k in place of column k from row k down; returns the betas.
@@ -100,26 +117,20 @@ public enum HouseholderQR {
         }
 
         /// V: the panel's reflectors as an (m − k0) × width column-major matrix, zero above each v_k.
-        func reflectors(_ b: UnsafeMutablePointer<Double>, from k0: Int, width: Int) -> [Double] {
+        func copyReflectors(_ b: UnsafeMutablePointer<Double>, from k0: Int, width: Int) {
             let rows = m - k0
-            var v = [Double](repeating: 0, count: rows * width)
             for p in 0..<width {
-                for i in p..<rows { v[p * rows + i] = b[(k0 + p) * m + k0 + i] }
+                let column = v + p * rows
+                column.update(repeating: 0, count: p)
+                (column + p).update(from: b + (k0 + p) * m + k0 + p, count: rows - p)
             }
-            return v
         }
 
         /// T (width × width, upper triangular, column-major) with H₀H₁…H_{w−1} = I − V T Vᵀ:
         /// T[j][j] = β_j, T[i][j] = −(β_j · Σ_{l=i}^{j−1} T[i][l]·G[l][j]) for i < j, G = VᵀV.
-        func triangularFactor(_ v: [Double], betas: [Double], rows: Int) throws -> [Double] {
+        func triangularFactor(betas: [Double], rows: Int) throws -> [Double] {
             let width = betas.count
-            var g = [Double](repeating: 0, count: width * width)
-            try v.withUnsafeBufferPointer { v in
-                try g.withUnsafeMutableBufferPointer { g in
-                    try product(M: width, N: width, K: rows, v.baseAddress!, rows, 1, v.baseAddress!, 1, rows,
-                                g.baseAddress!, width, TS_GEMM_STORE)
-                }
-            }
+            try product(M: width, N: width, K: rows, v, rows, 1, v, 1, rows, g, width, TS_GEMM_STORE)
             var t = [Double](repeating: 0, count: width * width)
             for j in 0..<width {
                 t[j * width + j] = betas[j]
@@ -134,26 +145,15 @@ public enum HouseholderQR {
 
         /// C ← (I − V T Vᵀ)ᵀ C (`transposed`) or (I − V T Vᵀ) C, for C = `rows` × `columns` at `c` (stride m):
         /// Y = V·Tᵀ (or V·T), W = Vᵀ·C, C ← C − Y·W.
-        func applyBlock(_ v: [Double], _ t: [Double], width: Int, transposed: Bool, rows: Int,
+        func applyBlock(_ t: [Double], width: Int, transposed: Bool, rows: Int,
                         to c: UnsafeMutablePointer<Double>, columns: Int) throws {
             guard columns > 0 else { return }
-            var y = [Double](repeating: 0, count: rows * width)
-            var w = [Double](repeating: 0, count: width * columns)
-            try v.withUnsafeBufferPointer { v in
-                try t.withUnsafeBufferPointer { t in
-                    try y.withUnsafeMutableBufferPointer { y in
-                        try w.withUnsafeMutableBufferPointer { w in
-                            // B(k = q, c = p) = T[p][q] (Tᵀ) or T[q][p]; T is column-major (T[i][j] at j·width + i).
-                            try product(M: rows, N: width, K: width, v.baseAddress!, 1, rows,
-                                        t.baseAddress!, transposed ? width : 1, transposed ? 1 : width,
-                                        y.baseAddress!, rows, TS_GEMM_STORE)
-                            try product(M: width, N: columns, K: rows, v.baseAddress!, rows, 1,
-                                        UnsafePointer(c), 1, m, w.baseAddress!, width, TS_GEMM_STORE)
-                            try product(M: rows, N: columns, K: width, y.baseAddress!, 1, rows,
-                                        w.baseAddress!, 1, width, c, m, TS_GEMM_SUBTRACT)
-                        }
-                    }
-                }
+            try t.withUnsafeBufferPointer { t in
+                // B(k = q, c = p) = T[p][q] (Tᵀ) or T[q][p]; T is column-major (T[i][j] at j·width + i).
+                try product(M: rows, N: width, K: width, v, 1, rows, t.baseAddress!, transposed ? width : 1, transposed ? 1 : width,
+                            y, rows, TS_GEMM_STORE)
+                try product(M: width, N: columns, K: rows, v, rows, 1, c, 1, m, w, width, TS_GEMM_STORE)
+                try product(M: rows, N: columns, K: width, y, 1, rows, w, 1, width, c, m, TS_GEMM_SUBTRACT)
             }
         }
 

@@ -72,12 +72,6 @@ extension WordLanes16 {
     @inlinable @inline(__always)
     init(mask: SIMDMask<SIMD16<Int32>>) { self = unsafeBitCast(mask._storage, to: WordLanes16.self) }
 
-    /// `a` in the lanes where `mask` has all bits set, `b` where it is zero (OpenCL `bitselect(b, a, mask)`).
-    @inlinable @inline(__always)
-    static func select(_ mask: WordLanes16, _ a: WordLanes16, _ b: WordLanes16) -> WordLanes16 {
-        (a & mask) | (b & ~mask)
-    }
-
     /// Whether some lane has a bit set: the lanes OR-ed together by halves, which LLVM turns into a few
     /// `por` and one `pmovmskb` (the standard library's `any`/`all` of a mask moved every lane to a scalar register).
     @inlinable @inline(__always)
@@ -155,5 +149,38 @@ extension WordLanes {
                   UInt32(truncatingIfNeeded: x[2]), UInt32(truncatingIfNeeded: x[3]),
                   UInt32(truncatingIfNeeded: x[4]), UInt32(truncatingIfNeeded: x[5]),
                   UInt32(truncatingIfNeeded: x[6]), UInt32(truncatingIfNeeded: x[7]))
+    }
+}
+
+/// Lane masks (all ones or zero) for words below 2^31, such as the magnitude bits of float32 patterns,
+/// from plain vector subtractions and arithmetic shifts: the standard library's unsigned SIMD
+/// comparisons went lane by lane through memory on baseline x86-64 (SSE2 compares only signed words).
+extension WordLanes {
+    /// All ones in the lanes where `x < bound`; `x` and `bound` below 2^31.
+    @inlinable @inline(__always)
+    static func lessMask(_ x: WordLanes, _ bound: UInt32) -> WordLanes {
+        WordLanes(truncatingIfNeeded: IntLanes(truncatingIfNeeded: x &- bound) &>> 31)
+    }
+
+    /// All ones in the lanes where `x > bound`; `x` and `bound` below 2^31.
+    @inlinable @inline(__always)
+    static func greaterMask(_ x: WordLanes, _ bound: UInt32) -> WordLanes {
+        WordLanes(truncatingIfNeeded: IntLanes(truncatingIfNeeded: WordLanes(repeating: bound) &- x) &>> 31)
+    }
+
+    /// Whether some lane has a bit set (a few `por` and one `pmovmskb`, not a lane-by-lane loop).
+    @inlinable @inline(__always)
+    var anyBitSet: Bool {
+        let four = lowHalf | highHalf
+        let two = four.lowHalf | four.highHalf
+        return (two[0] | two[1]) != 0
+    }
+}
+
+extension SIMD where Scalar == UInt32 {
+    /// `a` in the lanes where `mask` has all bits set, `b` where it is zero (OpenCL `bitselect(b, a, mask)`).
+    @inlinable @inline(__always)
+    static func select(_ mask: Self, _ a: Self, _ b: Self) -> Self {
+        (a & mask) | (b & ~mask)
     }
 }

@@ -16,15 +16,19 @@ public enum ReducedPrecision {
         let rebased = a &- 0x3800_0000
         let normal = (rebased &+ 0x0FFF &+ ((rebased &>> 13) & 1)) &>> 13
         // Subnormal float16 range [2^-25, 2^-14): value / 2^-24 = m · 2^(e − 126), rounded to nearest even.
-        let e = a &>> 23
-        let m = (a & 0x007F_FFFF) | 0x0080_0000
-        let shift = (WordLanes(repeating: 126) &- e) & 31
-        let subnormal = (m &+ ((WordLanes(repeating: 1) &<< (shift &- 1)) &- 1) &+ ((m &>> shift) & 1)) &>> shift
+        // Its per-lane shifts are slow on baseline x86-64, so it is computed only when some lane needs it.
+        let isSubnormal = WordLanes.lessMask(a, 0x3880_0000)
         var h = normal
-        h.replace(with: subnormal, where: a .< 0x3880_0000)
-        h.replace(with: 0, where: a .< 0x3300_0000)
-        h.replace(with: 0x7C00, where: a .>= 0x477F_F000)
-        h.replace(with: 0x7E00 | ((a &>> 13) & 0x03FF), where: a .> 0x7F80_0000)
+        if isSubnormal.anyBitSet {
+            let e = a &>> 23
+            let m = (a & 0x007F_FFFF) | 0x0080_0000
+            let shift = (WordLanes(repeating: 126) &- e) & 31
+            let subnormal = (m &+ ((WordLanes(repeating: 1) &<< (shift &- 1)) &- 1) &+ ((m &>> shift) & 1)) &>> shift
+            h = WordLanes.select(isSubnormal, subnormal, h)
+        }
+        h = WordLanes.select(WordLanes.lessMask(a, 0x3300_0000), WordLanes(repeating: 0), h)
+        h = WordLanes.select(WordLanes.greaterMask(a, 0x477F_EFFF), WordLanes(repeating: 0x7C00), h)   // a ≥ 0x477FF000
+        h = WordLanes.select(WordLanes.greaterMask(a, 0x7F80_0000), 0x7E00 | ((a &>> 13) & 0x03FF), h)
         return sign | h
     }
 
@@ -34,6 +38,6 @@ public enum ReducedPrecision {
         let b = x.bitPatterns
         let rounded = (b &+ 0x7FFF &+ ((b &>> 16) & 1)) &>> 16
         let quietNaN = (b &>> 16) | 0x0040
-        return rounded.replacing(with: quietNaN, where: (b & 0x7FFF_FFFF) .> 0x7F80_0000)
+        return WordLanes.select(WordLanes.greaterMask(b & 0x7FFF_FFFF, 0x7F80_0000), quietNaN, rounded)
     }
 }

@@ -46,7 +46,7 @@ public enum HouseholderQR {
                 var tFactors: [[Double]] = []
                 for k0 in stride(from: 0, to: n, by: panelWidth) {
                     let width = min(panelWidth, n - k0)
-                    let betas = context.factorPanel(b.baseAddress!, from: k0, width: width, columns: n, signs: &signs)
+                    let betas = context.factorPanel(b.baseAddress!, from: k0, width: width, signs: &signs)
                     context.copyReflectors(b.baseAddress!, from: k0, width: width)
                     let t = try context.triangularFactor(betas: betas, rows: m - k0)
                     // Trailing columns ← (I − V T Vᵀ)ᵀ · trailing columns.
@@ -96,7 +96,7 @@ public enum HouseholderQR {
 
         /// Householder reflections of columns k0 ..< k0 + width, each applied to the panel's later columns
         /// (SPEC.md 7.4, "panel"). Leaves v_k in place of column k from row k down; returns the betas.
-        func factorPanel(_ b: UnsafeMutablePointer<Double>, from k0: Int, width: Int, columns n: Int,
+        func factorPanel(_ b: UnsafeMutablePointer<Double>, from k0: Int, width: Int,
                          signs: inout [Double]) -> [Double] {
             var betas = [Double](repeating: 0, count: width)
             for k in k0 ..< k0 + width {

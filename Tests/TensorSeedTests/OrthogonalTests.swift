@@ -151,6 +151,17 @@ final class OrthogonalTests: XCTestCase {
         }
     }
 
+    func testAMatrixLargerThanMemoryIsRefusedWithAReason() throws {
+        // One element of a 2^20 × 2^20 orthogonal tensor: the QR would need 24 TiB, so it is refused before any allocation.
+        var one = [UInt8](repeating: 0, count: 4)
+        XCTAssertThrowsError(try one.withUnsafeMutableBytes { bytes in
+            try TensorGenerator(seed: 0).fill(bytes, tensor: "huge", recipe: .orthogonal(rows: 1 << 20, columns: 1 << 20, gain: 1),
+                                              shape: [1 << 20, 1 << 20], offset: 0, dtype: .float32, on: .cpu)
+        }) { error in
+            XCTAssertTrue("\(error)".contains("tensor \"huge\" (1048576 × 1048576) needs 24576.0 GiB of memory"), "\(error)")
+        }
+    }
+
     func testShapesOrthogonalCannotTake() {
         XCTAssertThrowsError(try InitScheme.orthogonal().recipe(shape: [5])) { XCTAssertTrue("\($0)".contains("at least 2 dimensions")) }
     }

@@ -46,6 +46,15 @@ public final class TensorGenerator: @unchecked Sendable {
     }
 
     private func makeOrthogonalMatrix(tensor: String, rows: Int, columns: Int, gain: Double, on choice: EngineChoice) throws -> [Float] {
+        // The whole matrix is factored in memory: refuse, with a reason, what this machine cannot hold.
+        let memory = PhysicalMemory.bytes
+        let needed = HouseholderQR.peakBytes(elements: rows * columns)
+        if let memory, needed.map({ $0 > memory }) ?? true {
+            let gib = { (bytes: Int) in String(Double(Int(Double(bytes) / Double(1 << 30) * 10)) / 10) }
+            throw HouseholderQR.OutOfMemory("orthogonal: tensor \"\(tensor)\" (\(rows) × \(columns)) needs "
+                                            + (needed.map { "\(gib($0)) GiB" } ?? "more memory than can be counted")
+                                            + " of memory for its float64 QR; this machine has \(gib(memory)) GiB")
+        }
         let normal = try engine(choice).engine.generate(stream: TensorStream(seed: seed, name: tensor), count: rows * columns,
                                                         distribution: .standardNormal)
         // The matrix to factor, column-major: A (rows × columns) if rows ≥ columns, else Aᵀ (columns × rows).

@@ -26,9 +26,18 @@ public enum HouseholderQR {
     /// The implementation `.best` selects on this processor: "avx2+fma" or "portable".
     public static var bestKernelsName: String { String(cString: ts_kernels_best_name()) }
 
-    /// Scratch memory for a product could not be allocated.
+    /// The QR's memory could not be had: a matrix larger than the machine's memory, or scratch memory
+    /// for a product that could not be allocated.
     public struct OutOfMemory: Error, CustomStringConvertible {
-        public var description: String { "orthogonal: out of memory in the QR's matrix product" }
+        public let description: String
+        public init(_ description: String = "orthogonal: out of memory in the QR's matrix product") { self.description = description }
+    }
+
+    /// Bytes an orthogonal matrix of `elements` elements needs at its peak: its float32 normals and result,
+    /// the float64 matrix and Q (the scratch matrices are a few panels more). `nil` if that overflows.
+    public static func peakBytes(elements: Int) -> Int? {
+        let (bytes, overflow) = elements.multipliedReportingOverflow(by: 4 + 8 + 8 + 4)
+        return overflow ? nil : bytes
     }
 
     /// The thin Q (m × n, column-major: `q[j * m + i]`) of a column-major m × n matrix `a`, m ≥ n, with

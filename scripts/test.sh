@@ -12,5 +12,6 @@ swift build "${flags[@]}" --build-tests
 python3 Tests/reference/check_cli.py .build/release/tensorseed
 python3 Tests/reference/check_bench.py .build/release/tensorseed
 python3 Tests/reference/check_loader.py .build/release/tensorseed
+python3 Tests/reference/check_generate.py .build/release/tensorseed
 python3 Tests/reference/check_safetensors.py .build/release/tensorseed
 swift test "${flags[@]}" --skip-build --disable-swift-testing

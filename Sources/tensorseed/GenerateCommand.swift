@@ -34,40 +34,86 @@ struct GenerateCommand: ParsableCommand {
     func validate() throws {
         guard count >= 0 else { throw ValidationError("--count must be >= 0 (got \(count))") }
         if let threads, threads < 1 { throw ValidationError("--threads must be >= 1 (got \(threads))") }
+        if count > 0 {
+            do { try EngineError.checkRange(offset: offset, count: count) } catch { throw ValidationError("\(error)") }
+        }
     }
+
+    /// Elements generated and written at a time: memory stays at 16 MiB whatever --count is.
+    static let chunkElements = 1 << 22
 
     func run() throws {
         let selection = try engine.select(threads: threads)
         printError("engine: \(selection.engine.name) (\(selection.reason))")
-        let values = try selection.engine.generate(stream: TensorStream(seed: seed, name: name), offset: offset,
-                                                   count: count, distribution: distribution.value)
+        try failingCleanly { try write(with: selection.engine) }
+    }
+
+    private func write(with engine: any TensorEngine) throws {
+        let stream = TensorStream(seed: seed, name: name)
         let header = output.lowercased().hasSuffix(".npy") ? NpyFormat.header(descr: "<f4", shape: [count]) : []
-        try writeAtomically(values, to: output, header: header)
+        try writeAtomically(to: output, header: header, elements: count) { emit in
+            var done = 0
+            while done < count {
+                let n = min(Self.chunkElements, count - done)
+                try emit(try engine.generate(stream: stream, offset: offset + UInt64(done), count: n,
+                                                       distribution: distribution.value))
+                done += n
+            }
+        }
     }
 }
 
-/// Writes `header` then raw float32 bytes to `path` through a temporary file renamed on success ('-': standard output, raw).
-func writeAtomically(_ values: [Float], to path: String, header: [UInt8] = []) throws {
+/// Writes `header`, then the float32 values `produce` emits, little-endian, to `path` through a temporary
+/// file renamed on success ('-': standard output, raw). On an error, a full disk or Ctrl-C the temporary
+/// file is removed and a `WriterError` says why.
+func writeAtomically(to path: String, header: [UInt8] = [], elements: Int,
+                     _ produce: (_ emit: ([Float]) throws -> Void) throws -> Void) throws {
     if path == "-" {
-        values.withUnsafeBytes { bytes in _ = write(1, bytes.baseAddress, bytes.count) }
+        try produce { values in try values.withUnsafeBytes { try writeAll(1, $0, path: "standard output") } }
         return
     }
+    Interruption.installSignalHandlers()
     let temporary = path + ".tmp-\(getpid())"
-    guard let file = fopen(temporary, "wb") else {
-        throw ValidationError("cannot create \(temporary): \(String(cString: strerror(errno)))")
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw WriterError.cannotCreate(path: temporary, reason: String(cString: strerror(errno))) }
+    Interruption.register(temporaries: [temporary])
+    var open = true
+    defer {
+        if open { close(fd) }
+        unlink(temporary)   // after a successful rename there is nothing left to remove
+        Interruption.unregister()
     }
-    let headerWritten = header.isEmpty ? 0 : fwrite(header, 1, header.count, file)
-    let written = values.withUnsafeBytes { bytes in fwrite(bytes.baseAddress, 1, bytes.count, file) }
-    let failed = headerWritten != header.count || written != values.count * 4 || fflush(file) != 0
-    let error = errno
-    fclose(file)
-    if failed {
-        unlink(temporary)
-        throw ValidationError("cannot write \(path): \(String(cString: strerror(error)))")
+    func checkInterrupted() throws {
+        let signal = Interruption.signalNumber
+        if signal != 0 { throw WriterError.interrupted(path: path, signal: signal) }
     }
-    guard rename(temporary, path) == 0 else {
-        let e = errno
-        unlink(temporary)
-        throw ValidationError("cannot rename \(temporary) to \(path): \(String(cString: strerror(e)))")
+    // Reserve the whole file first, so that a disk too small fails now rather than after hours of writing.
+    let (data, overflow) = elements.multipliedReportingOverflow(by: 4)
+    let total = data.addingReportingOverflow(header.count)
+    if overflow || total.overflow { throw WriterError.diskFull(path: path, bytes: Int.max) }
+    let reserve = posix_fallocate(fd, 0, off_t(total.partialValue))
+    if reserve == ENOSPC || reserve == EFBIG { throw WriterError.diskFull(path: path, bytes: total.partialValue) }
+    try header.withUnsafeBytes { try writeAll(fd, $0, path: path) }
+    try produce { values in
+        try checkInterrupted()
+        try values.withUnsafeBytes { try writeAll(fd, $0, path: path) }
+    }
+    try checkInterrupted()
+    let synced = fsync(fd) == 0 ? 0 : errno
+    open = false
+    let closed = close(fd) == 0 ? 0 : errno
+    if synced != 0 || closed != 0 { throw WriterError.writeFailed(path: path, reason: String(cString: strerror(synced != 0 ? synced : closed))) }
+    guard rename(temporary, path) == 0 else { throw WriterError.writeFailed(path: path, reason: String(cString: strerror(errno))) }
+}
+
+/// Writes all of `bytes` to `fd`, retrying short and interrupted writes; a full disk is `diskFull`.
+private func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
+    var done = 0
+    while done < bytes.count {
+        let n = write(fd, bytes.baseAddress! + done, bytes.count - done)
+        if n < 0 && errno == EINTR { continue }
+        if n < 0 && errno == ENOSPC { throw WriterError.diskFull(path: path, bytes: 0) }
+        guard n > 0 else { throw WriterError.writeFailed(path: path, reason: String(cString: strerror(errno))) }
+        done += n
     }
 }

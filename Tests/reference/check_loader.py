@@ -8,19 +8,13 @@ import os
 import subprocess
 import sys
 
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAILED: {what}")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from check_support import Tally  # noqa: E402
 
 
 def main():
+    tally = Tally()
+    check = tally.check
     binary = sys.argv[1] if len(sys.argv) > 1 else ".build/release/tensorseed"
     if sys.platform.startswith("linux"):
         linked = subprocess.run(["ldd", binary], capture_output=True, text=True).stdout
@@ -37,8 +31,7 @@ def main():
     lines = explicit.stderr.strip().splitlines()
     check(explicit.returncode != 0 and len(lines) == 1 and "ICD loader" in lines[0] and "Traceback" not in explicit.stderr,
           f"--device opencl:0.0 without a loader: one error line naming the loader (got {explicit.returncode}: {explicit.stderr!r})")
-    print(f"loader: {passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return tally.report("loader")
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
     case rangeOverflow(offset: UInt64, count: Int)
 
     /// Throws `rangeOverflow` unless elements `offset ..< offset + count` (count > 0) all have 64-bit indices.
-    static func checkRange(offset: UInt64, count: Int) throws {
+    public static func checkRange(offset: UInt64, count: Int) throws {
         guard UInt64(count - 1) <= UInt64.max - offset else { throw EngineError.rangeOverflow(offset: offset, count: count) }
     }
 

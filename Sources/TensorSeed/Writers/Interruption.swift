@@ -45,7 +45,7 @@ public enum Interruption {
 
     /// Registers the temporary files to unlink on a signal, replacing earlier ones (only when handlers are
     /// installed; paths that do not fit in the 4096-byte buffer are left to the writer's own cleanup).
-    static func register(temporaries: [String]) {
+    public static func register(temporaries: [String]) {
         guard handlersInstalled.load(ordering: .acquiring) else { return }
         registered.store(0, ordering: .releasing)
         var at = 0, count = 0
@@ -61,7 +61,7 @@ public enum Interruption {
     }
 
     /// Forgets the registered temporary files.
-    static func unregister() {
+    public static func unregister() {
         registered.store(0, ordering: .releasing)
     }
 }

@@ -53,6 +53,18 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("--elements must be a multiple of \(columns) for kaiming_normal (its weight is "
                                   + "(elements / \(columns)) x \(columns)); got \(elements)")
         }
+        // Every row fills an in-memory buffer (and memset one of the same size); orthogonal also holds its QR.
+        if let memory = PhysicalMemory.bytes {
+            func mib(_ bytes: Int?) -> String { bytes.map { "\($0 >> 20) MiB" } ?? "too many bytes to count" }
+            let flat: Int? = workloads.contains { $0 != .orthogonal } ? TensorShape.elementCount([elements, 8]) : 0
+            let square = orthogonalSize * orthogonalSize
+            let orthogonal: Int? = workloads.contains(.orthogonal)
+                ? HouseholderQR.peakBytes(elements: square).flatMap { TensorShape.elementCount([$0 / 4 + square, 4]) } : 0
+            if (flat ?? Int.max) > memory || (orthogonal ?? Int.max) > memory {
+                throw ValidationError("the measurement needs more than this machine's \(memory >> 20) MiB of memory "
+                                      + "(--elements \(elements): \(mib(flat)); --orthogonal-size \(orthogonalSize): \(mib(orthogonal)))")
+            }
+        }
     }
 
     func run() throws {

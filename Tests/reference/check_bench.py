@@ -25,6 +25,9 @@ REFUSED = [
     (["--orthogonal-size=-4"], "--orthogonal-size must be > 0"),
     (["--orthogonal-size", "4294967296"], "--orthogonal-size must be > 0"),   # its square's bytes overflow
     (["--repeats", "0"], "--repeats must be > 0"),
+    # More than any test machine's memory: refused up front instead of an allocation crash.
+    (["--distributions", "orthogonal", "--orthogonal-size", "1000000"], "the measurement needs more than this machine's"),
+    (["--distributions", "uniform", "--elements", "1000000000000"], "the measurement needs more than this machine's"),
 ]
 
 SMOKE = ["--device", "cpu", "--elements", "2048", "--repeats", "1", "--orthogonal-size", "16", "--threads", "1"]

@@ -5,9 +5,9 @@ import Darwin
 #endif
 
 /// The machine's physical memory, for refusing up front work that cannot fit (orthogonal's QR).
-enum PhysicalMemory {
+public enum PhysicalMemory {
     /// Bytes of physical memory, or nil where the system does not say.
-    static var bytes: Int? {
+    public static var bytes: Int? {
         let pages = sysconf(Int32(_SC_PHYS_PAGES)), size = sysconf(Int32(_SC_PAGESIZE))
         guard pages > 0, size > 0 else { return nil }
         let (bytes, overflow) = pages.multipliedReportingOverflow(by: size)

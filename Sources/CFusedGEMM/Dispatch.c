@@ -1,6 +1,7 @@
 // The two builds of Kernels.h and the run-time choice between them (CFusedGEMM.h).
 #pragma clang fp contract(off)
 #include "Kernels.h"
+#include <stdatomic.h>
 
 #if defined(__x86_64__) || defined(__i386__)
 #define TS_HAVE_AVX2_BUILD 1
@@ -15,14 +16,17 @@ TS_AVX2 static void ts_reflect_avx2(const double *v, ptrdiff_t n, double beta, d
     ts_reflect_body(v, n, beta, C, ldc, count);
 }
 
-/// AVX2 and FMA both present (and enabled by the OS, which the CPU-model check covers).
+/// AVX2 and FMA both present (and enabled by the OS, which the CPU-model check covers). Threads may race
+/// to fill the cache; they all store the same answer, atomically.
 static int ts_has_avx2_fma(void) {
-    static int known = -1;
-    if (known < 0) {
+    static _Atomic int known = -1;
+    int answer = atomic_load_explicit(&known, memory_order_relaxed);
+    if (answer < 0) {
         __builtin_cpu_init();
-        known = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        answer = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        atomic_store_explicit(&known, answer, memory_order_relaxed);
     }
-    return known;
+    return answer;
 }
 #else
 #define TS_HAVE_AVX2_BUILD 0

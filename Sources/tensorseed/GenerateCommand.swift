@@ -63,57 +63,23 @@ struct GenerateCommand: ParsableCommand {
     }
 }
 
-/// Writes `header`, then the float32 values `produce` emits, little-endian, to `path` through a temporary
-/// file renamed on success ('-': standard output, raw). On an error, a full disk or Ctrl-C the temporary
-/// file is removed and a `WriterError` says why.
+/// Writes `header`, then the float32 values `produce` emits, little-endian: to `path` all or nothing
+/// (`RawFloatFile`), or raw to standard output for '-'.
 func writeAtomically(to path: String, header: [UInt8] = [], elements: Int,
                      _ produce: (_ emit: ([Float]) throws -> Void) throws -> Void) throws {
-    if path == "-" {
-        try produce { values in try values.withUnsafeBytes { try writeAll(1, $0, path: "standard output") } }
-        return
+    guard path == "-" else {
+        Interruption.installSignalHandlers()
+        return try RawFloatFile.write(to: path, header: header, elements: elements, produce)
     }
-    Interruption.installSignalHandlers()
-    let temporary = path + ".tmp-\(getpid())"
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { throw WriterError.cannotCreate(path: temporary, reason: String(cString: strerror(errno))) }
-    Interruption.register(temporaries: [temporary])
-    var open = true
-    defer {
-        if open { close(fd) }
-        unlink(temporary)   // after a successful rename there is nothing left to remove
-        Interruption.unregister()
-    }
-    func checkInterrupted() throws {
-        let signal = Interruption.signalNumber
-        if signal != 0 { throw WriterError.interrupted(path: path, signal: signal) }
-    }
-    // Reserve the whole file first, so that a disk too small fails now rather than after hours of writing.
-    let (data, overflow) = elements.multipliedReportingOverflow(by: 4)
-    let total = data.addingReportingOverflow(header.count)
-    if overflow || total.overflow { throw WriterError.diskFull(path: path, bytes: Int.max) }
-    let reserve = posix_fallocate(fd, 0, off_t(total.partialValue))
-    if reserve == ENOSPC || reserve == EFBIG { throw WriterError.diskFull(path: path, bytes: total.partialValue) }
-    try header.withUnsafeBytes { try writeAll(fd, $0, path: path) }
     try produce { values in
-        try checkInterrupted()
-        try values.withUnsafeBytes { try writeAll(fd, $0, path: path) }
-    }
-    try checkInterrupted()
-    let synced = fsync(fd) == 0 ? 0 : errno
-    open = false
-    let closed = close(fd) == 0 ? 0 : errno
-    if synced != 0 || closed != 0 { throw WriterError.writeFailed(path: path, reason: String(cString: strerror(synced != 0 ? synced : closed))) }
-    guard rename(temporary, path) == 0 else { throw WriterError.writeFailed(path: path, reason: String(cString: strerror(errno))) }
-}
-
-/// Writes all of `bytes` to `fd`, retrying short and interrupted writes; a full disk is `diskFull`.
-private func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
-    var done = 0
-    while done < bytes.count {
-        let n = write(fd, bytes.baseAddress! + done, bytes.count - done)
-        if n < 0 && errno == EINTR { continue }
-        if n < 0 && errno == ENOSPC { throw WriterError.diskFull(path: path, bytes: 0) }
-        guard n > 0 else { throw WriterError.writeFailed(path: path, reason: String(cString: strerror(errno))) }
-        done += n
+        try values.withUnsafeBytes { bytes in
+            var done = 0
+            while done < bytes.count {
+                let n = write(1, bytes.baseAddress! + done, bytes.count - done)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { throw WriterError.writeFailed(path: "standard output", reason: String(cString: strerror(errno))) }
+                done += n
+            }
+        }
     }
 }

@@ -75,12 +75,7 @@ extension WordLanes16 {
     /// Whether some lane has a bit set: the lanes OR-ed together by halves, which LLVM turns into a few
     /// `por` and one `pmovmskb` (the standard library's `any`/`all` of a mask moved every lane to a scalar register).
     @inlinable @inline(__always)
-    var anyBitSet: Bool {
-        let eight = lowHalf | highHalf
-        let four = eight.lowHalf | eight.highHalf
-        let two = four.lowHalf | four.highHalf
-        return (two[0] | two[1]) != 0
-    }
+    var anyBitSet: Bool { (lowHalf | highHalf).anyBitSet }
 }
 
 extension FloatLanes16 {

@@ -32,7 +32,7 @@ final class OclgrindCheckTests: XCTestCase {
 
     /// Each kernel (every distribution family, with truncated normals in the middle and in a tail), each storage
     /// type, full groups, partial groups at both ends, a range within one group, a range across one group boundary,
-    /// a far odd offset and a run of many chunks. The layout is the engine's (the script sets TENSORSEED_OPENCL_LAYOUT).
+    /// a far odd offset, a run of many chunks and runs with several groups per work-item. The layout is the engine's (the script sets TENSORSEED_OPENCL_LAYOUT).
     func testEveryKernelUnderTheCheckers() throws {
         let device = try oclgrind()
         let engine = try OpenCLEngine(device: device, selfCheck: false)
@@ -54,6 +54,13 @@ final class OclgrindCheckTests: XCTestCase {
                                                                         offset, count, distribution), what)
                 }
             }
+        }
+        // More groups than work-items (the engine launches 2048 per compute unit; Oclgrind has one): the grid-stride loop.
+        let count = max(1, device.computeUnits) * 2048 * 32 + 100
+        for distribution in distributions.prefix(3) {
+            announce("\(distribution) float32 offset 3 count \(count) (several groups per work-item)", device)
+            XCTAssertNoThrow(try OpenCLDeviceMatrix.storedBytes(engine, .float32, TensorStream(seed: 43, name: "strided"),
+                                                                3, count, distribution))
         }
     }
 

@@ -114,6 +114,23 @@ final class OpenCLMatrixTests: XCTestCase {
         }
     }
 
+    /// More groups than one launch has work-items, so that each work-item makes several groups (the kernels'
+    /// grid-stride loop): `OpenCLEngine` launches at most 2048 work-items per compute unit (65 536 elements on
+    /// Oclgrind, which has one). Each kernel, float32 and a 16-bit type, from an odd offset.
+    func testMoreGroupsThanWorkItems() throws {
+        var rng = SplitMix64(seed: Self.matrixSeed ^ 3)
+        for target in try targets() {
+            let engine = try target.engine()
+            let count = max(1, target.device.computeUnits) * 2048 * 32 + 45
+            let cases: [(Distribution, StorageType)] = [(.standardNormal, .float32), (.uniform(low: -2, high: 2), .float16),
+                                                        (.truncatedNormal(mean: 0, std: 1, low: -2, high: 2), .bfloat16)]
+            for (distribution, type) in cases {
+                let stream = TensorStream(seed: rng.next(), name: Self.randomName(&rng))
+                compare(target, engine, type, stream, offset: 7, count: count, distribution)
+            }
+        }
+    }
+
     /// Every scheme with a shape that suits it (several of each random family, and the structured ones).
     static let schemes: [(InitScheme, [Int])] = [
         (.uniform(low: -0.1, high: 0.3), [33, 31]), (.normal(mean: 0.5, std: 0.02), [1000]),

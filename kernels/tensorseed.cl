@@ -119,7 +119,6 @@ TS_INLINE uintL floatLessMask(floatL x, floatL y) {
 #define multiplier1 0xCD9E8D57u   // Philox4x32.multiplier1
 #define weyl0 0x9E3779B9u         // Philox4x32.weyl0
 #define weyl1 0xBB67AE85u         // Philox4x32.weyl1
-#define rounds 10u                // Philox4x32.rounds
 
 // Philox4x32.Block: four counter or output words of TS_LANES blocks, word-major.
 typedef struct { uintL x0, x1, x2, x3; } Block;
@@ -145,14 +144,21 @@ TS_INLINE Block philoxRound(Block x, uint k0, uint k1) {
 }
 
 // Philox4x32.generate(_:key:rounds:): Philox4x32-10 of TS_LANES counters under one key;
-// the Weyl key bump comes between rounds.
+// the Weyl key bump comes between rounds. The `rounds` loop spelled out, as in Swift: a compiler
+// that sees mul_hi as a call before linking its built-ins does not unroll it (clang with libclc).
 TS_INLINE Block generate(Block counter, uint key0, uint key1) {
     Block x = counter;
     uint k0 = key0, k1 = key1;
-    for (uint r = 0u; r < rounds; r++) {
-        if (r > 0u) { k0 += weyl0; k1 += weyl1; }
-        x = philoxRound(x, k0, k1);
-    }
+    x = philoxRound(x, k0, k1);
+    k0 += weyl0; k1 += weyl1; x = philoxRound(x, k0, k1);
+    k0 += weyl0; k1 += weyl1; x = philoxRound(x, k0, k1);
+    k0 += weyl0; k1 += weyl1; x = philoxRound(x, k0, k1);
+    k0 += weyl0; k1 += weyl1; x = philoxRound(x, k0, k1);
+    k0 += weyl0; k1 += weyl1; x = philoxRound(x, k0, k1);
+    k0 += weyl0; k1 += weyl1; x = philoxRound(x, k0, k1);
+    k0 += weyl0; k1 += weyl1; x = philoxRound(x, k0, k1);
+    k0 += weyl0; k1 += weyl1; x = philoxRound(x, k0, k1);
+    k0 += weyl0; k1 += weyl1; x = philoxRound(x, k0, k1);
     return x;
 }
 
@@ -463,20 +469,21 @@ TS_INLINE void valuesTruncatedNormal(Block w, float8 p, floatL *v0, floatL *v1, 
 }
 
 // TensorStream.store(group:_:to:): the 4 TS_LANES elements of work-item `item` to out[4 TS_LANES item ...]
-// in element order, lane l's four words as one 4-vector (elements 4l ... 4l + 3).
+// in element order, lane l's four words as one aligned 4-vector (elements 4l ... 4l + 3): one 16-byte
+// (float32) or 8-byte (16-bit types) store per block; buffers are aligned to CL_DEVICE_MEM_BASE_ADDR_ALIGN.
 #if TS_LANES == 8
 #define STORE_ITEM(type4, v0, v1, v2, v3, item, out)                               \
-    vstore4((type4)(v0.s0, v1.s0, v2.s0, v3.s0), 8u * (item) + 0u, out);           \
-    vstore4((type4)(v0.s1, v1.s1, v2.s1, v3.s1), 8u * (item) + 1u, out);           \
-    vstore4((type4)(v0.s2, v1.s2, v2.s2, v3.s2), 8u * (item) + 2u, out);           \
-    vstore4((type4)(v0.s3, v1.s3, v2.s3, v3.s3), 8u * (item) + 3u, out);           \
-    vstore4((type4)(v0.s4, v1.s4, v2.s4, v3.s4), 8u * (item) + 4u, out);           \
-    vstore4((type4)(v0.s5, v1.s5, v2.s5, v3.s5), 8u * (item) + 5u, out);           \
-    vstore4((type4)(v0.s6, v1.s6, v2.s6, v3.s6), 8u * (item) + 6u, out);           \
-    vstore4((type4)(v0.s7, v1.s7, v2.s7, v3.s7), 8u * (item) + 7u, out);
+    out[8u * (item) + 0u] = (type4)(v0.s0, v1.s0, v2.s0, v3.s0);                   \
+    out[8u * (item) + 1u] = (type4)(v0.s1, v1.s1, v2.s1, v3.s1);                   \
+    out[8u * (item) + 2u] = (type4)(v0.s2, v1.s2, v2.s2, v3.s2);                   \
+    out[8u * (item) + 3u] = (type4)(v0.s3, v1.s3, v2.s3, v3.s3);                   \
+    out[8u * (item) + 4u] = (type4)(v0.s4, v1.s4, v2.s4, v3.s4);                   \
+    out[8u * (item) + 5u] = (type4)(v0.s5, v1.s5, v2.s5, v3.s5);                   \
+    out[8u * (item) + 6u] = (type4)(v0.s6, v1.s6, v2.s6, v3.s6);                   \
+    out[8u * (item) + 7u] = (type4)(v0.s7, v1.s7, v2.s7, v3.s7);
 #else
 #define STORE_ITEM(type4, v0, v1, v2, v3, item, out)                               \
-    vstore4((type4)(v0, v1, v2, v3), (item), out);
+    out[item] = (type4)(v0, v1, v2, v3);
 #endif
 
 // StorageType codes of the `storage` kernel argument (OpenCLEngine.storageCode).
@@ -488,15 +495,15 @@ TS_INLINE void valuesTruncatedNormal(Block w, float8 p, floatL *v0, floatL *v1, 
 // float16Bits / bfloat16Bits (each below 2^16, so the conversion to ushort is exact).
 TS_INLINE void store(floatL v0, floatL v1, floatL v2, floatL v3, __global uchar *out, uint item, uint storage) {
     if (storage == storageFloat32) {
-        __global float *o = (__global float *)out;
+        __global float4 *o = (__global float4 *)out;
         STORE_ITEM(float4, v0, v1, v2, v3, item, o)
     } else if (storage == storageBFloat16) {
-        __global ushort *o = (__global ushort *)out;
+        __global ushort4 *o = (__global ushort4 *)out;
         ushortL h0 = convert_ushortL(bfloat16Bits(v0)), h1 = convert_ushortL(bfloat16Bits(v1));
         ushortL h2 = convert_ushortL(bfloat16Bits(v2)), h3 = convert_ushortL(bfloat16Bits(v3));
         STORE_ITEM(ushort4, h0, h1, h2, h3, item, o)
     } else {
-        __global ushort *o = (__global ushort *)out;
+        __global ushort4 *o = (__global ushort4 *)out;
         ushortL h0 = convert_ushortL(float16Bits(v0)), h1 = convert_ushortL(float16Bits(v1));
         ushortL h2 = convert_ushortL(float16Bits(v2)), h3 = convert_ushortL(float16Bits(v3));
         STORE_ITEM(ushort4, h0, h1, h2, h3, item, o)

@@ -75,12 +75,11 @@ TS_INLINE uintL greaterMask(uintL x, uint bound) {
     return (uintL)(0u) - (((uintL)(bound) - x) >> 31);
 }
 
-// WordLanes.anyBitSet: nonzero when some lane has a bit set (the lanes OR-ed together).
+// WordLanes.anyBitSet for masks: nonzero when some lane is all ones. Swift ORs the lanes; `any` reads
+// each lane's top bit, which a mask has exactly where it is all ones (README.md, rule 2).
 TS_INLINE uint anyBitSet(uintL m) {
 #if TS_LANES == 8
-    uint4 four = m.lo | m.hi;
-    uint2 two = four.lo | four.hi;
-    return two.x | two.y;
+    return (uint)any(as_int8(m));
 #else
     return m;
 #endif
@@ -435,9 +434,10 @@ TS_INLINE Block words(ulong firstBlock, uint seedLo, uint seedHi, uint streamLo,
 // TensorStream.values(group:_:), one case per function: element 4l + j of the work-item's blocks is word j
 // of lane l, its value in v0 ... v3 (vj = word j). Every case takes the kernel's `parameters`.
 
-// ... for .uniform(low, high); parameters = (low, high, ...).
+// ... for .uniform(low, high); parameters = (low, high, width, ...), width = high - low rounded to float32
+// by the host as Swift's values(group:_:) computes it (the same correctly rounded subtraction; README.md, rule 10).
 TS_INLINE void valuesUniform(Block w, float8 p, floatL *v0, floatL *v1, floatL *v2, floatL *v3) {
-    float low = p.s0, width = p.s1 - p.s0;
+    float low = p.s0, width = p.s2;
     *v0 = uniformClosedOpen(w.x0) * width + low;
     *v1 = uniformClosedOpen(w.x1) * width + low;
     *v2 = uniformClosedOpen(w.x2) * width + low;
@@ -469,21 +469,22 @@ TS_INLINE void valuesTruncatedNormal(Block w, float8 p, floatL *v0, floatL *v1, 
 }
 
 // TensorStream.store(group:_:to:): the 4 TS_LANES elements of work-item `item` to out[4 TS_LANES item ...]
-// in element order, lane l's four words as one aligned 4-vector (elements 4l ... 4l + 3): one 16-byte
-// (float32) or 8-byte (16-bit types) store per block; buffers are aligned to CL_DEVICE_MEM_BASE_ADDR_ALIGN.
+// in element order, lane l's four words as one vstore4 (elements 4l ... 4l + 3). (A float4 assignment
+// through a float4 pointer would be one 16-byte store on NVIDIA where vstore4 is four, but Oclgrind's
+// --uninitialized check reports every such store as uninitialized: README.md, rule 7.)
 #if TS_LANES == 8
 #define STORE_ITEM(type4, v0, v1, v2, v3, item, out)                               \
-    out[8u * (item) + 0u] = (type4)(v0.s0, v1.s0, v2.s0, v3.s0);                   \
-    out[8u * (item) + 1u] = (type4)(v0.s1, v1.s1, v2.s1, v3.s1);                   \
-    out[8u * (item) + 2u] = (type4)(v0.s2, v1.s2, v2.s2, v3.s2);                   \
-    out[8u * (item) + 3u] = (type4)(v0.s3, v1.s3, v2.s3, v3.s3);                   \
-    out[8u * (item) + 4u] = (type4)(v0.s4, v1.s4, v2.s4, v3.s4);                   \
-    out[8u * (item) + 5u] = (type4)(v0.s5, v1.s5, v2.s5, v3.s5);                   \
-    out[8u * (item) + 6u] = (type4)(v0.s6, v1.s6, v2.s6, v3.s6);                   \
-    out[8u * (item) + 7u] = (type4)(v0.s7, v1.s7, v2.s7, v3.s7);
+    vstore4((type4)(v0.s0, v1.s0, v2.s0, v3.s0), 8u * (item) + 0u, out);           \
+    vstore4((type4)(v0.s1, v1.s1, v2.s1, v3.s1), 8u * (item) + 1u, out);           \
+    vstore4((type4)(v0.s2, v1.s2, v2.s2, v3.s2), 8u * (item) + 2u, out);           \
+    vstore4((type4)(v0.s3, v1.s3, v2.s3, v3.s3), 8u * (item) + 3u, out);           \
+    vstore4((type4)(v0.s4, v1.s4, v2.s4, v3.s4), 8u * (item) + 4u, out);           \
+    vstore4((type4)(v0.s5, v1.s5, v2.s5, v3.s5), 8u * (item) + 5u, out);           \
+    vstore4((type4)(v0.s6, v1.s6, v2.s6, v3.s6), 8u * (item) + 6u, out);           \
+    vstore4((type4)(v0.s7, v1.s7, v2.s7, v3.s7), 8u * (item) + 7u, out);
 #else
 #define STORE_ITEM(type4, v0, v1, v2, v3, item, out)                               \
-    out[item] = (type4)(v0, v1, v2, v3);
+    vstore4((type4)(v0, v1, v2, v3), (item), out);
 #endif
 
 // StorageType codes of the `storage` kernel argument (OpenCLEngine.storageCode).
@@ -495,15 +496,15 @@ TS_INLINE void valuesTruncatedNormal(Block w, float8 p, floatL *v0, floatL *v1, 
 // float16Bits / bfloat16Bits (each below 2^16, so the conversion to ushort is exact).
 TS_INLINE void store(floatL v0, floatL v1, floatL v2, floatL v3, __global uchar *out, uint item, uint storage) {
     if (storage == storageFloat32) {
-        __global float4 *o = (__global float4 *)out;
+        __global float *o = (__global float *)out;
         STORE_ITEM(float4, v0, v1, v2, v3, item, o)
     } else if (storage == storageBFloat16) {
-        __global ushort4 *o = (__global ushort4 *)out;
+        __global ushort *o = (__global ushort *)out;
         ushortL h0 = convert_ushortL(bfloat16Bits(v0)), h1 = convert_ushortL(bfloat16Bits(v1));
         ushortL h2 = convert_ushortL(bfloat16Bits(v2)), h3 = convert_ushortL(bfloat16Bits(v3));
         STORE_ITEM(ushort4, h0, h1, h2, h3, item, o)
     } else {
-        __global ushort4 *o = (__global ushort4 *)out;
+        __global ushort *o = (__global ushort *)out;
         ushortL h0 = convert_ushortL(float16Bits(v0)), h1 = convert_ushortL(float16Bits(v1));
         ushortL h2 = convert_ushortL(float16Bits(v2)), h3 = convert_ushortL(float16Bits(v3));
         STORE_ITEM(ushort4, h0, h1, h2, h3, item, o)
@@ -546,7 +547,7 @@ TS_INLINE ulong firstBlockOf(ulong firstGroup, uint item) {
         store(v0, v1, v2, v3, out, item, storage);                                                      \
     }
 
-// fill_uniform: parameters = (low, high, ...).
+// fill_uniform: parameters = (low, high, high - low, ...).
 FILL_KERNEL(fill_uniform, valuesUniform)
 
 // fill_normal: parameters = (mean, std, ...).

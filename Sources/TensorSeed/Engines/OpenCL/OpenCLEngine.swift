@@ -233,7 +233,8 @@ public final class OpenCLEngine: TensorEngine, @unchecked Sendable {
         switch distribution {
         case let .uniform(low, high):
             launched = state.uniform
-            (parameters[0], parameters[1]) = (low, high)
+            // The kernel's width is high - low in float32, computed here as in TensorStream.values (kernels/README.md, rule 10).
+            (parameters[0], parameters[1], parameters[2]) = (low, high, high - low)
         case let .normal(mean, std):
             launched = state.normal
             (parameters[0], parameters[1]) = (mean, std)

@@ -26,7 +26,8 @@ public final class OpenCLEngine: TensorEngine, @unchecked Sendable {
     /// (never -cl-mad-enable, -cl-fast-relaxed-math, -cl-unsafe-math-optimizations,
     /// -cl-denorms-are-zero, -cl-finite-math-only). The kernel file also has `FP_CONTRACT OFF`.
     public static let buildOptions = "-cl-std=CL1.2"
-    /// Default cap on the elements of one chunk: 32 Mi float32 = 128 MiB per device buffer.
+    /// Default cap on the elements of one chunk: 32 Mi float32 = 128 MiB per device buffer and as much
+    /// pinned host memory, for each of the two slots.
     public static let defaultMaxChunkElements = 1 << 25
     /// The largest chunk ever used: the kernels count a launch's elements in 32 bits (below 2^31).
     public static let largestChunkElements = 1 << 30
@@ -168,7 +169,7 @@ public final class OpenCLEngine: TensorEngine, @unchecked Sendable {
                 } catch let OpenCLError.call(_, code) where OpenCLError.isAllocationFailure(code)
                     && chunk > OpenCLEngine.minimumChunkElements {
                     // Free the buffers and try again with half the chunk, from the first unverified element.
-                    for s in state.slots.indices { state.slots[s].buffer = nil }
+                    for s in state.slots.indices { (state.slots[s].buffer, state.slots[s].pinned) = (nil, nil) }
                     chunk = max(OpenCLEngine.minimumChunkElements, chunk / 2 / 32 * 32)
                 }
             }

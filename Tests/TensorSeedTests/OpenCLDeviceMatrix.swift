@@ -21,10 +21,10 @@ enum OpenCLDeviceMatrix {
         let engine: @Sendable (OpenCLDeviceInfo, Int) throws -> OpenCLEngine
     }
 
-    /// The layouts every case runs under. Until the kernel layouts exist there is one, the engine's default.
-    /// When `OpenCLKernelLayout` exists, this line becomes:
-    /// `static let layouts = [OpenCLKernelLayout.vector8, .scalar].map { layout in KernelLayout(name: "\(layout)") { try OpenCLEngine(device: $0, selfCheck: false, maxChunkElements: $1, layout: layout) } }`
-    static let layouts = [KernelLayout(name: "default") { try OpenCLEngine(device: $0, selfCheck: false, maxChunkElements: $1) }]
+    /// The layouts every case runs under: both kernel layouts, forced, on every device.
+    static let layouts = [OpenCLKernelLayout.vector8, .scalar].map { layout in
+        KernelLayout(name: "\(layout)") { try OpenCLEngine(device: $0, selfCheck: false, maxChunkElements: $1, layout: layout) }
+    }
 
     /// The device-name words that must be present (lowercased).
     static func requiredNames(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {

@@ -1,9 +1,10 @@
 /// Eight 32-bit words, one per Philox block processed side by side.
 ///
-/// The CPU code and the OpenCL kernels (`kernels/`) both work on groups of eight
-/// blocks: `WordLanes` mirrors OpenCL's `uint8`, `FloatLanes` mirrors `float8`,
-/// `IntLanes` mirrors `int8`. Lane width is an implementation detail: every
-/// element of a stream is defined on its own (SPEC.md) and no lane reads another.
+/// The CPU code and the OpenCL kernels' eight-lane layout (`kernels/`, `-DTS_LANES=8`) both work
+/// on groups of eight blocks: `WordLanes` mirrors OpenCL's `uint8` (the kernels' `uintL`),
+/// `FloatLanes` mirrors `float8`, `IntLanes` mirrors `int8`; the kernels' GPU layout runs the same
+/// functions on one lane. Lane width is an implementation detail: every element of a stream is
+/// defined on its own (SPEC.md) and no lane reads another.
 public typealias WordLanes = SIMD8<UInt32>
 /// Eight float32 values; mirrors OpenCL's `float8`.
 public typealias FloatLanes = SIMD8<Float>

@@ -1,14 +1,20 @@
 import COpenCL
+import Foundation
 import Synchronization
 
 /// The OpenCL engine: fills ranges on an OpenCL device with the kernels of `kernels/tensorseed.cl`
 /// (embedded at build time), giving the same bits as `CPUEngine`.
 ///
+/// The kernels are built in the layout that suits the device (`OpenCLKernelLayout`: one Philox block per
+/// work-item on GPUs and accelerators, eight on CPU devices), with a work-group size that is a multiple of
+/// each kernel's preferred multiple; `TENSORSEED_OPENCL_LAYOUT` or the `layout:` parameter forces one.
+///
 /// A request is cut into chunks that fit the device's largest allocation and `maxChunkElements`.
-/// Two device buffers, each with its own in-order queue, alternate: while the device generates
-/// chunk k + 1, chunk k is read straight into the caller's buffer. An allocation failure halves the
-/// chunk and resumes; any other OpenCL failure throws (the queues are drained first, so nothing
-/// writes into the caller's buffer afterwards).
+/// Two slots, each with its own in-order queue, device buffer and pinned host buffer
+/// (`CL_MEM_ALLOC_HOST_PTR`, mapped), alternate: while the device generates chunk k + 1 and copies it
+/// into its pinned buffer, chunk k is copied from the other pinned buffer into the caller's buffer.
+/// An allocation failure halves the chunk and resumes; any other OpenCL failure throws (the queues are
+/// drained first, so nothing writes into the caller's buffer afterwards).
 ///
 /// Self-check (on by default): after each chunk, its first and last element and six random ones are
 /// recomputed on the CPU with `TensorStream.element(_:_:)` and compared bit for bit; a difference
@@ -20,8 +26,11 @@ public final class OpenCLEngine: TensorEngine, @unchecked Sendable {
     /// (never -cl-mad-enable, -cl-fast-relaxed-math, -cl-unsafe-math-optimizations,
     /// -cl-denorms-are-zero, -cl-finite-math-only). The kernel file also has `FP_CONTRACT OFF`.
     public static let buildOptions = "-cl-std=CL1.2"
-    /// Default cap on the elements of one chunk: 32 Mi float32 = 128 MiB per device buffer.
+    /// Default cap on the elements of one chunk: 32 Mi float32 = 128 MiB per device buffer and as much
+    /// pinned host memory, for each of the two slots.
     public static let defaultMaxChunkElements = 1 << 25
+    /// The largest chunk ever used: the kernels count a launch's elements in 32 bits (below 2^31).
+    public static let largestChunkElements = 1 << 30
     /// Chunks are never halved below this many elements after allocation failures.
     public static let minimumChunkElements = 1 << 16
     /// Elements recomputed on the CPU per chunk by the self-check.
@@ -29,8 +38,10 @@ public final class OpenCLEngine: TensorEngine, @unchecked Sendable {
 
     /// The device this engine runs on.
     public let device: OpenCLDeviceInfo
+    /// How the kernels spread Philox blocks over work-items on this engine.
+    public let layout: OpenCLKernelLayout
 
-    public var name: String { "\(device.identifier) \(device.name)" }
+    public var name: String { "\(device.identifier) \(device.name) (\(layout))" }
 
     /// Whether each chunk is spot-checked against the CPU stream (default true).
     public var selfCheck: Bool {
@@ -42,7 +53,7 @@ public final class OpenCLEngine: TensorEngine, @unchecked Sendable {
     /// maximum allocation caps it further.
     public var maxChunkElements: Int {
         get { state.withLock { $0.maxChunkElements } }
-        set { state.withLock { $0.maxChunkElements = max(32, newValue / 32 * 32) } }
+        set { state.withLock { $0.maxChunkElements = OpenCLEngine.chunkElements(newValue) } }
     }
 
     /// Test hook: called with each chunk's part of the caller's buffer after the read, before the self-check.
@@ -51,9 +62,17 @@ public final class OpenCLEngine: TensorEngine, @unchecked Sendable {
         set { state.withLock { $0.afterChunkRead = newValue } }
     }
 
+    /// One chunk's resources: the device writes `buffer`, which is read into `pinned`.
     private struct Slot {
         let queue: CLQueue
         var buffer: CLBuffer?
+        var pinned: CLPinnedBuffer?
+    }
+
+    /// A kernel and the work-group size it is launched with.
+    struct LaunchedKernel {
+        let kernel: CLKernel
+        let workGroupSize: Int
     }
 
     private struct State {
@@ -61,31 +80,59 @@ public final class OpenCLEngine: TensorEngine, @unchecked Sendable {
         var maxChunkElements: Int
         var afterChunkRead: (@Sendable (UnsafeMutableBufferPointer<Float>) -> Void)?
         var slots: [Slot]
-        let uniform: CLKernel
-        let normal: CLKernel
-        let truncatedNormal: CLKernel
+        let uniform: LaunchedKernel
+        let normal: LaunchedKernel
+        let truncatedNormal: LaunchedKernel
     }
 
     private let state: Mutex<State>
     private let context: CLContext
 
     /// An engine on `device`, with the kernels built for it now (a build failure throws with the build log).
+    ///
+    /// `layout` forces a kernel layout (tests); nil takes `TENSORSEED_OPENCL_LAYOUT` when it is set, else the
+    /// device's preferred layout. An invalid `TENSORSEED_OPENCL_LAYOUT` throws `OpenCLError.invalidLayout`.
     public convenience init(device: OpenCLDeviceInfo, selfCheck: Bool = true,
-                            maxChunkElements: Int = OpenCLEngine.defaultMaxChunkElements) throws {
-        try self.init(device: device, selfCheck: selfCheck, maxChunkElements: maxChunkElements,
+                            maxChunkElements: Int = OpenCLEngine.defaultMaxChunkElements,
+                            layout: OpenCLKernelLayout? = nil) throws {
+        try self.init(device: device, selfCheck: selfCheck, maxChunkElements: maxChunkElements, layout: layout,
                       source: EmbeddedKernels.tensorseed, buildOptions: OpenCLEngine.buildOptions)
     }
 
     /// An engine built from other kernel source or options: for tests that need a deliberately wrong build.
-    init(device: OpenCLDeviceInfo, selfCheck: Bool, maxChunkElements: Int, source: String, buildOptions: String) throws {
+    /// The layout's `-DTS_LANES` is appended to `buildOptions`.
+    init(device: OpenCLDeviceInfo, selfCheck: Bool, maxChunkElements: Int, layout: OpenCLKernelLayout? = nil,
+         source: String, buildOptions: String) throws {
+        let layout = try layout ?? OpenCLKernelLayout.forced(by: ProcessInfo.processInfo.environment)
+            ?? OpenCLKernelLayout.preferred(for: device)
         self.device = device
+        self.layout = layout
         context = try CLContext(device: device.deviceID)
-        let program = try CLProgram(context: context, source: source, options: buildOptions, deviceName: device.description)
+        let program = try CLProgram(context: context, source: source, options: buildOptions + " " + layout.buildOption,
+                                    deviceName: device.description)
+        func launched(_ name: String) throws -> LaunchedKernel {
+            let kernel = try CLKernel(program: program, name: name)
+            let size = OpenCLKernelLayout.workGroupSize(
+                preferredMultiple: try kernel.preferredWorkGroupSizeMultiple(on: device.deviceID),
+                kernelMaximum: try kernel.maxWorkGroupSize(on: device.deviceID))
+            return LaunchedKernel(kernel: kernel, workGroupSize: size)
+        }
         let slots = [Slot(queue: try CLQueue(context: context)), Slot(queue: try CLQueue(context: context))]
-        state = Mutex(State(selfCheck: selfCheck, maxChunkElements: max(32, maxChunkElements / 32 * 32), afterChunkRead: nil,
-                            slots: slots, uniform: try CLKernel(program: program, name: "fill_uniform"),
-                            normal: try CLKernel(program: program, name: "fill_normal"),
-                            truncatedNormal: try CLKernel(program: program, name: "fill_truncated_normal")))
+        state = Mutex(State(selfCheck: selfCheck, maxChunkElements: OpenCLEngine.chunkElements(maxChunkElements), afterChunkRead: nil,
+                            slots: slots, uniform: try launched("fill_uniform"), normal: try launched("fill_normal"),
+                            truncatedNormal: try launched("fill_truncated_normal")))
+    }
+
+    /// The work-group size each kernel is launched with (fill_uniform, fill_normal, fill_truncated_normal).
+    var workGroupSizes: [String: Int] {
+        state.withLock { s in
+            Dictionary(uniqueKeysWithValues: [s.uniform, s.normal, s.truncatedNormal].map { ($0.kernel.name, $0.workGroupSize) })
+        }
+    }
+
+    /// A chunk size as the engine keeps it: a multiple of 32 in [32, largestChunkElements].
+    private static func chunkElements(_ requested: Int) -> Int {
+        max(32, min(requested, largestChunkElements) / 32 * 32)
     }
 
     public func fill(_ buffer: UnsafeMutableBufferPointer<Float>, stream: TensorStream, offset: UInt64,
@@ -122,7 +169,7 @@ public final class OpenCLEngine: TensorEngine, @unchecked Sendable {
                 } catch let OpenCLError.call(_, code) where OpenCLError.isAllocationFailure(code)
                     && chunk > OpenCLEngine.minimumChunkElements {
                     // Free the buffers and try again with half the chunk, from the first unverified element.
-                    for s in state.slots.indices { state.slots[s].buffer = nil }
+                    for s in state.slots.indices { (state.slots[s].buffer, state.slots[s].pinned) = (nil, nil) }
                     chunk = max(OpenCLEngine.minimumChunkElements, chunk / 2 / 32 * 32)
                 }
             }
@@ -134,16 +181,25 @@ public final class OpenCLEngine: TensorEngine, @unchecked Sendable {
     private func run(_ state: inout State, base: UnsafeMutableRawPointer, type: StorageType, count: Int, from start: Int, chunk: Int,
                      stream: TensorStream, offset: UInt64, distribution: Distribution, verifiedUpTo: inout Int) throws {
         let chunkCount = (count - start + chunk - 1) / chunk
-        let bufferElements = min(chunk, count - start)
-        for s in state.slots.indices where (state.slots[s].buffer?.bytes ?? 0) < bufferElements * type.byteSize {
-            state.slots[s].buffer = nil
-            state.slots[s].buffer = try CLBuffer(context: context, bytes: bufferElements * type.byteSize)
+        let chunkElements = min(chunk, count - start)
+        // The kernels write whole groups from the group of the chunk's first element (at most 31 before it).
+        let deviceBytes = (chunkElements + 2 * TensorStream.groupSize) * type.byteSize
+        for s in state.slots.indices {
+            if (state.slots[s].buffer?.bytes ?? 0) < deviceBytes {
+                state.slots[s].buffer = nil
+                state.slots[s].buffer = try CLBuffer(context: context, bytes: deviceBytes)
+            }
+            if (state.slots[s].pinned?.bytes ?? 0) < chunkElements * type.byteSize {
+                state.slots[s].pinned = nil
+                state.slots[s].pinned = try CLPinnedBuffer(queue: state.slots[s].queue, bytes: chunkElements * type.byteSize)
+            }
         }
         var inFlight: [Range<Int>?] = [nil, nil]
         func complete(_ state: inout State, _ slot: Int) throws {
-            guard let range = inFlight[slot] else { return }
+            guard let range = inFlight[slot], let pinned = state.slots[slot].pinned else { return }
             inFlight[slot] = nil
             try state.slots[slot].queue.finish()
+            (base + range.lowerBound * type.byteSize).copyMemory(from: pinned.pointer, byteCount: range.count * type.byteSize)
             try verify(state, base: base, type: type, range: range, stream: stream, offset: offset, distribution: distribution)
             verifiedUpTo = range.upperBound
         }
@@ -167,26 +223,28 @@ public final class OpenCLEngine: TensorEngine, @unchecked Sendable {
         }
     }
 
-    /// Queues the kernel for `range` of the request and the read of its result into the caller's buffer.
+    /// Queues the kernel for `range` of the request and the read of its result into the slot's pinned buffer.
     private func enqueue(_ state: State, slot: Int, base: UnsafeMutableRawPointer, type: StorageType, range: Range<Int>,
                          stream: TensorStream, offset: UInt64, distribution: Distribution) throws {
-        guard let buffer = state.slots[slot].buffer else { return }
+        guard let buffer = state.slots[slot].buffer, let pinned = state.slots[slot].pinned else { return }
         let queue = state.slots[slot].queue
         let first = offset + UInt64(range.lowerBound)
-        let kernel: CLKernel
+        let launched: LaunchedKernel
         var parameters = SIMD8<Float>(repeating: 0)   // the kernels' float8 `parameters`
         switch distribution {
         case let .uniform(low, high):
-            kernel = state.uniform
-            (parameters[0], parameters[1]) = (low, high)
+            launched = state.uniform
+            // The kernel's width is high - low in float32, computed here as in TensorStream.values (kernels/README.md, rule 10).
+            (parameters[0], parameters[1], parameters[2]) = (low, high, high - low)
         case let .normal(mean, std):
-            kernel = state.normal
+            launched = state.normal
             (parameters[0], parameters[1]) = (mean, std)
         case let .truncatedNormal(mean, std, low, high):
-            kernel = state.truncatedNormal
+            launched = state.truncatedNormal
             let p = TruncatedNormalParameters(mean: mean, std: std, low: low, high: high)
             parameters = SIMD8(mean, std, low, high, p.erfLow, p.erfWidth, 0, 0)
         }
+        let kernel = launched.kernel
         let firstOffset = UInt32(first % 32)
         try kernel.setArgument(0, UInt32(truncatingIfNeeded: stream.seed))
         try kernel.setArgument(1, UInt32(truncatingIfNeeded: stream.seed >> 32))
@@ -198,12 +256,14 @@ public final class OpenCLEngine: TensorEngine, @unchecked Sendable {
         try kernel.setArgument(7, firstOffset)
         try kernel.setArgument(8, UInt64(range.count))
         try kernel.setArgument(9, OpenCLEngine.storageCode(type))
-        let groups = (Int(firstOffset) + range.count + 31) / 32
-        var globalSize = min(groups, max(1, device.computeUnits) * 2048)
-        try OpenCLError.check(clEnqueueNDRangeKernel(queue.raw, kernel.raw, 1, nil, &globalSize, nil, 0, nil, nil),
-                              "clEnqueueNDRangeKernel(\(kernel.name))")
-        try OpenCLError.check(clEnqueueReadBuffer(queue.raw, buffer.raw, cl_bool(CL_FALSE), 0, range.count * type.byteSize,
-                                                  base + range.lowerBound * type.byteSize, 0, nil, nil), "clEnqueueReadBuffer")
+        // One work-item per layout unit (kernels' itemCount), rounded up to whole work-groups; the extra ones return at once.
+        let workItems = (Int(firstOffset) + range.count + layout.elementsPerWorkItem - 1) / layout.elementsPerWorkItem
+        var localSize = launched.workGroupSize
+        var globalSize = (workItems + localSize - 1) / localSize * localSize
+        try OpenCLError.check(clEnqueueNDRangeKernel(queue.raw, kernel.raw, 1, nil, &globalSize, &localSize, 0, nil, nil),
+                              "clEnqueueNDRangeKernel(\(kernel.name), \(globalSize) work-items in groups of \(localSize))")
+        try OpenCLError.check(clEnqueueReadBuffer(queue.raw, buffer.raw, cl_bool(CL_FALSE), Int(firstOffset) * type.byteSize,
+                                                  range.count * type.byteSize, pinned.pointer, 0, nil, nil), "clEnqueueReadBuffer")
         try queue.flush()
     }
 

@@ -13,6 +13,8 @@ public enum OpenCLError: Error, CustomStringConvertible, Equatable {
     case buildFailed(device: String, options: String, code: Int32, log: String)
     /// A self-check recomputed element `index` on the CPU and found other bits.
     case selfCheckFailed(device: String, seed: UInt64, streamID: UInt64, index: UInt64, expected: UInt32, actual: UInt32)
+    /// An environment variable names a kernel layout that does not exist (`OpenCLKernelLayout`).
+    case invalidLayout(variable: String, value: String)
 
     public var description: String {
         switch self {
@@ -28,6 +30,9 @@ public enum OpenCLError: Error, CustomStringConvertible, Equatable {
             return "self-check failed on \(device): seed \(seed), stream id 0x\(String(streamID, radix: 16)), element \(index) "
                 + "is 0x\(String(actual, radix: 16)) but the CPU stream gives 0x\(String(expected, radix: 16)); "
                 + "this device does not reproduce the stream (rerun with --device cpu)"
+        case let .invalidLayout(variable, value):
+            return "\(variable)=\"\(value)\" is not a kernel layout: use "
+                + OpenCLKernelLayout.allCases.map(\.rawValue).joined(separator: " or ") + ", or leave it unset to choose per device"
         }
     }
 

@@ -112,6 +112,24 @@ final class CLKernel: @unchecked Sendable {
                               "clSetKernelArg(\(name), \(index))")
     }
 
+    /// `CL_KERNEL_WORK_GROUP_SIZE`: the largest work-group this kernel can run with on `device`.
+    func maxWorkGroupSize(on device: cl_device_id) throws -> Int {
+        try workGroupInfo(device, CL_KERNEL_WORK_GROUP_SIZE)
+    }
+
+    /// `CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE`: work-group sizes that are multiples of it run best
+    /// (a GPU's SIMT width: 32 on NVIDIA, 64 on AMD GCN).
+    func preferredWorkGroupSizeMultiple(on device: cl_device_id) throws -> Int {
+        try workGroupInfo(device, CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE)
+    }
+
+    private func workGroupInfo(_ device: cl_device_id, _ parameter: Int32) throws -> Int {
+        var value = 0
+        try OpenCLError.check(clGetKernelWorkGroupInfo(raw, device, cl_kernel_work_group_info(parameter), MemoryLayout<Int>.size, &value, nil),
+                              "clGetKernelWorkGroupInfo(\(name), \(parameter))")
+        return value
+    }
+
     deinit { clReleaseKernel(raw) }
 }
 
@@ -133,4 +151,43 @@ final class CLBuffer: @unchecked Sendable {
     }
 
     deinit { clReleaseMemObject(raw) }
+}
+
+/// Pinned (page-locked) host memory for read-back: a `CL_MEM_ALLOC_HOST_PTR` buffer, mapped once for its whole life.
+///
+/// A device copies into such memory by DMA at the full bus speed; into ordinary (pageable) memory a driver
+/// goes through a staging buffer of its own. The mapped pointer is only ever the destination of
+/// `clEnqueueReadBuffer` from another buffer and the source of host copies (NVIDIA, "OpenCL Best Practices
+/// Guide", section 3.1.1, "Pinned memory"); the buffer itself is never used by a command while mapped.
+final class CLPinnedBuffer: @unchecked Sendable {
+    let raw: cl_mem
+    let queue: CLQueue   // the queue that mapped it, which unmaps it
+    let bytes: Int
+    /// The host address of the mapped memory, valid until deinit.
+    let pointer: UnsafeMutableRawPointer
+
+    init(queue: CLQueue, bytes: Int) throws {
+        var code: cl_int = CL_SUCCESS
+        let flags = cl_mem_flags(CL_MEM_ALLOC_HOST_PTR) | cl_mem_flags(CL_MEM_READ_WRITE)
+        guard let buffer = clCreateBuffer(queue.context.raw, flags, bytes, nil, &code), code == CL_SUCCESS else {
+            throw OpenCLError.call(function: "clCreateBuffer(\(bytes) bytes, CL_MEM_ALLOC_HOST_PTR)",
+                                   code: code == CL_SUCCESS ? CL_MEM_OBJECT_ALLOCATION_FAILURE : code)
+        }
+        let mapFlags = cl_map_flags(CL_MAP_READ) | cl_map_flags(CL_MAP_WRITE)
+        guard let mapped = clEnqueueMapBuffer(queue.raw, buffer, cl_bool(CL_TRUE), mapFlags, 0, bytes, 0, nil, nil, &code),
+              code == CL_SUCCESS else {
+            clReleaseMemObject(buffer)
+            throw OpenCLError.call(function: "clEnqueueMapBuffer(\(bytes) bytes)", code: code == CL_SUCCESS ? CL_MAP_FAILURE : code)
+        }
+        raw = buffer
+        self.queue = queue
+        self.bytes = bytes
+        pointer = mapped
+    }
+
+    deinit {
+        clEnqueueUnmapMemObject(queue.raw, raw, pointer, 0, nil, nil)
+        clFinish(queue.raw)
+        clReleaseMemObject(raw)
+    }
 }

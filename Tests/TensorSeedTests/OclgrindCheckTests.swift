@@ -96,11 +96,12 @@ final class OclgrindCheckTests: XCTestCase {
         }
     }
 
-    /// Reads element n, one past the end of the output (the buffer holds exactly n floats).
+    /// Reads one float past the end of the device buffer: the engine allocates n + 2 groups (the kernels write whole
+    /// groups from the group of the first element), so that is element n + 2 · groupSize.
     func testPlantedReadPastTheRange() throws {
         let error = try runPlanted("read past the range", Self.plantedSource("""
             for (ulong i = get_global_id(0); i < n; i += get_global_size(0)) o[i] = 1.0f;
-            if (get_global_id(0) == 0) o[0] = o[n];
+            if (get_global_id(0) == 0) o[0] = o[n + \(2 * TensorStream.groupSize)];
             """))
         XCTAssertNil(error)
     }

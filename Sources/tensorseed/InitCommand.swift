@@ -60,8 +60,10 @@ struct InitCommand: ParsableCommand {
     var threads: Int?
     @Option(help: "Size of each of the two staging buffers, in MiB.")
     var chunkMib: Int = 32
-    @Flag(help: "Overwrite the output file if it exists.")
+    @Flag(help: "Replace existing output files (never a directory). Without it an existing file, or a symbolic link, is kept and nothing is written.")
     var force = false
+    @Flag(help: "Remove the temporary files that killed TensorSeed processes left in the output's folder (hidden .NAME.tensorseed-*.tmp files of processes of this host that are no longer running), say which, and write nothing. Every write does this too.")
+    var clean = false
     @Flag(help: "No progress line.")
     var quiet = false
     @Flag(help: "Print the plan (each tensor's name, dtype, shape and scheme, then the totals) and write nothing.")
@@ -109,47 +111,54 @@ struct InitCommand: ParsableCommand {
             return
         }
         try failingCleanly {
+            let location = OutputLocation(output: output)
+            if clean {
+                if location.removeStaleTemporaries() == 0 { print("no stale temporary files in \(location.folder.isEmpty ? "." : location.folder)") }
+                return
+            }
             let type = dtype.flatMap { StorageType(name: $0) }
             let plan: ModelPlan
+            // The transformers config of the model, if the input is one (or a preset that is one): written beside the weights of a folder.
+            var config: HuggingFaceConfig?
             if let like {
                 if let spec, HuggingFaceConfig.isConfig(path: spec) {
                     throw ValidationError("\(spec) is a Hugging Face config: give it or --like, not both (with --like, the spec holds only rules)")
                 }
                 plan = try LikeSpec.plan(like: like, spec: spec, seed: seed, dtype: type)
             } else if let spec, HuggingFaceConfig.isConfig(path: spec) {
-                let config = try HuggingFaceConfig.read(path: spec)
-                plan = try config.plan(seed: seed ?? 0, dtype: type)
+                config = try HuggingFaceConfig.read(path: spec)
+                plan = try config!.plan(seed: seed ?? 0, dtype: type)
             } else if let spec {
                 plan = try ModelSpec.plan(file: spec, seed: seed, dtype: type)
             } else {
                 let p = preset.flatMap { ModelPreset(rawValue: $0) } ?? ModelPreset.defaultPreset
                 plan = try p.plan(seed: seed ?? 0, dtype: type)
+                config = try p.huggingFaceConfig()
             }
             if dryRun { return printPlan(plan) }
             Interruption.installSignalHandlers()
+            location.removeStaleTemporaries()
             let writer = SafetensorsWriter(engine: try EngineChoice(parsing: engineOptions.device), threads: threads,
                                            selfCheck: !engineOptions.noSelfCheck, chunkBytes: chunkMib << 20, force: force)
             let progress = ProgressLine(enabled: !quiet && isatty(2) != 0)
             let update = { (written: Int, total: Int) in progress.update(done: written, total: total) }
-            let summary: WriteSummary
-            if isNpy {
-                summary = try writer.writeNpy(plan, to: output, progress: update)
-            } else if let maxShardSize, let size = ByteSize.parse(maxShardSize), let names = ShardNames(output: output) {
-                // As save_pretrained does, a missing folder named with a trailing '/' is created (and removed again on failure).
-                let created = output.hasSuffix("/") && mkdir(names.folder, 0o755) == 0
-                do {
-                    summary = try writer.writeSharded(plan, names: names, maxShardBytes: size, progress: update)
-                } catch {
-                    if created { rmdir(names.folder) }
-                    throw error
+            // A folder gets what save_pretrained writes: the weights and, from a config, config.json and generation_config.json.
+            let companions = location.isFolder ? config.map { HuggingFaceFolder.files(of: $0, dtype: plan.tensors.first?.dtype ?? $0.dtype) } ?? [] : []
+            let summary = try location.withFolder { () throws -> WriteSummary in
+                if isNpy && !location.isFolder { return try writer.writeNpy(plan, to: output, progress: update) }
+                if location.isFolder || maxShardSize != nil, let names = ShardNames(output: output) {
+                    let size = maxShardSize.flatMap(ByteSize.parse) ?? Int.max
+                    return try writer.writeSharded(plan, names: names, maxShardBytes: size, companions: companions, progress: update)
                 }
-            } else {
-                summary = try writer.write(plan, to: output, progress: update)
+                return try writer.write(plan, to: output, progress: update)
             }
             progress.finish()
-            let shards = summary.files.count > 1 ? " (\(summary.files.count - 1) shards and the index)" : ""
-            print("wrote \(summary.path)\(shards): \(summary.tensors) tensors, \(summary.parameters) parameters, \(summary.fileBytes) bytes "
-                  + "in \(format(summary.seconds, digits: 3)) s, \(format(summary.gigabytesPerSecond)) GB/s, seed \(plan.seed), engine \(summary.engine)")
+            let weights = summary.files.count - companions.count
+            let shards = weights > 1 ? " (\(weights - 1) shards and the index)" : ""
+            let beside = companions.isEmpty ? "" : " with " + companions.map(\.name).joined(separator: " and ")
+            let seedNote = seed == nil && (config != nil || spec == nil) ? " (the default: give --seed for other weights)" : ""
+            print("wrote \(summary.path)\(shards)\(beside): \(summary.tensors) tensors, \(summary.parameters) parameters, \(summary.fileBytes) bytes "
+                  + "in \(format(summary.seconds, digits: 3)) s, \(format(summary.gigabytesPerSecond)) GB/s, seed \(plan.seed)\(seedNote), engine \(summary.engine)")
             if !summary.removed.isEmpty {
                 print("removed \(summary.removed.count) file(s) of the earlier set (--force): \(summary.removed.joined(separator: ", "))")
             }

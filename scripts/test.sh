@@ -2,11 +2,12 @@
 # The whole test suite: installs what is missing, builds in release (the exhaustive accuracy and
 # statistical tests need optimized code), cross-checks the CLI against the independent numpy
 # reference, checks `bench`'s arguments and rows (and that peers.py reads them), checks written
-# safetensors files against the PyPI safetensors package, then runs every XCTest (the OpenCL ones
+# safetensors files against the PyPI safetensors package, checks what is left on disk after races, signals and
+# odd output paths, loads a written Hugging Face folder with transformers, then runs every XCTest (the OpenCL ones
 # against PoCL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TENSORSEED_NEED_NUMPY=1 TENSORSEED_NEED_SAFETENSORS=1 source scripts/ensure-deps.sh
+TENSORSEED_NEED_NUMPY=1 TENSORSEED_NEED_SAFETENSORS=1 TENSORSEED_NEED_TRANSFORMERS=1 source scripts/ensure-deps.sh
 flags=(-c release -Xswiftc -enable-testing)
 swift build "${flags[@]}" --build-tests
 python3 Tests/reference/check_cli.py .build/release/tensorseed
@@ -14,4 +15,6 @@ python3 Tests/reference/check_bench.py .build/release/tensorseed
 python3 Tests/reference/check_loader.py .build/release/tensorseed
 python3 Tests/reference/check_generate.py .build/release/tensorseed
 python3 Tests/reference/check_safetensors.py .build/release/tensorseed
+python3 Tests/reference/check_output.py .build/release/tensorseed
+python3 Tests/reference/check_hf_folder.py .build/release/tensorseed
 swift test "${flags[@]}" --skip-build --disable-swift-testing

@@ -71,7 +71,7 @@ func writeAtomically(to path: String, header: [UInt8] = [], elements: Int, force
                      _ produce: (_ emit: ([Float]) throws -> Void) throws -> Void) throws {
     guard path == "-" else {
         Interruption.installSignalHandlers()
-        OutputLocation(output: path).removeStaleTemporaries()
+        OutputLocation(output: path, file: true).removeStaleTemporaries()
         return try RawFloatFile.write(to: path, header: header, elements: elements, force: force, produce)
     }
     try produce { values in

@@ -10,13 +10,13 @@ import Glibc
 struct OutputLocation {
     /// The folder of the file(s) written ("" for the current one).
     let folder: String
-    /// Whether the output names a folder: it ends in '/' or is an existing directory (a symbolic link to one
-    /// included), as `save_pretrained(DIR)` takes it; the weights are then `model.safetensors` or a sharded set in it.
+    /// Whether the output names a folder (`ShardNames.namesFolder`): the weights are then `model.safetensors`
+    /// or a sharded set in it.
     let isFolder: Bool
 
-    init(output: String) {
-        var directory: ObjCBool = false
-        isFolder = output.hasSuffix("/") || (FileManager.default.fileExists(atPath: output, isDirectory: &directory) && directory.boolValue)
+    /// The location of `output`; with `file`, it names a file whatever it is (`generate`).
+    init(output: String, file: Bool = false) {
+        isFolder = !file && ShardNames.namesFolder(output)
         if isFolder {
             folder = output.count > 1 && output.hasSuffix("/") ? String(output.dropLast()) : output
         } else if let slash = output.lastIndex(of: "/") {

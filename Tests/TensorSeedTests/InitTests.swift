@@ -364,7 +364,7 @@ final class InitTests: XCTestCase {
         // and the temporary files; the other process's file is kept.
         let index = path("model.safetensors.index.json")
         XCTAssertThrowsError(try SafetensorsWriter(engine: .cpu).writeSharded(try plan(), names: names, maxShardBytes: 4600) { _, _ in
-            if access(index, F_OK) != 0 { FileManager.default.createFile(atPath: index, contents: Data("theirs".utf8)) }
+            if access(index, F_OK) != 0 { _ = FileManager.default.createFile(atPath: index, contents: Data("theirs".utf8)) }
         }) {
             XCTAssertEqual($0 as? WriterError, .createdMeanwhile(path: index))
         }

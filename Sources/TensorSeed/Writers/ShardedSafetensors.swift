@@ -34,11 +34,10 @@ public struct ShardNames: Sendable, Hashable {
     /// The single-file name, e.g. `model.safetensors`.
     public var base: String
 
-    /// Names from `--output`: `DIR/NAME.safetensors`, `DIR/NAME.safetensors.index.json`, or an existing
-    /// folder (or a path ending in `/`) for `model.safetensors` in it; nil for anything else.
+    /// Names from `--output`: `DIR/NAME.safetensors`, `DIR/NAME.safetensors.index.json`, or a folder
+    /// (`namesFolder`) for `model.safetensors` in it; nil for anything else.
     public init?(output: String) {
-        var isFolder: ObjCBool = false
-        if output.hasSuffix("/") || (FileManager.default.fileExists(atPath: output, isDirectory: &isFolder) && isFolder.boolValue) {
+        if ShardNames.namesFolder(output) {
             folder = output.hasSuffix("/") && output.count > 1 ? String(output.dropLast()) : output
             base = "model.safetensors"
             return
@@ -49,6 +48,17 @@ public struct ShardNames: Sendable, Hashable {
         guard name.hasSuffix(".safetensors"), name.count > ".safetensors".count else { return nil }
         folder = slash.map { $0 == output.startIndex ? "/" : String(output[..<$0]) } ?? "."
         base = name
+    }
+
+    /// Whether `--output` names a folder, as `save_pretrained(DIR)` takes it: a path ending in `/`, or an
+    /// existing directory (a symbolic link to one included) whose name is not that of a file TensorSeed
+    /// writes (`.safetensors`, `.json`, `.npy`): such a directory is in the way of a file, not a folder to fill.
+    public static func namesFolder(_ output: String) -> Bool {
+        if output.hasSuffix("/") { return true }
+        let lower = output.lowercased()
+        guard ![".safetensors", ".json", ".npy"].contains(where: { lower.hasSuffix($0) }) else { return false }
+        var isFolder: ObjCBool = false
+        return FileManager.default.fileExists(atPath: output, isDirectory: &isFolder) && isFolder.boolValue
     }
 
     /// The index file's name: `model.safetensors.index.json`.

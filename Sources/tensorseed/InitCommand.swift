@@ -18,6 +18,8 @@ struct InitCommand: ParsableCommand {
               tensorseed init spec.yaml --output model.safetensors       # .yaml or .yml: read as YAML
               tensorseed init examples/lenet.json --output lenet.safetensors   # a layer list
               tensorseed init config.json --output model.safetensors     # a transformers config.json (gpt2, llama, mistral, qwen2), or its folder
+              tensorseed init cfgdir/ --output out/ --seed 1             # out/: model.safetensors, config.json, generation_config.json (from_pretrained("out"))
+              tensorseed init --clean --output out/                      # remove temporary files that killed runs left in out/
               tensorseed init --like old/model.safetensors --output new.safetensors   # the same names, shapes, dtypes; headers only
               tensorseed init rules.json --like old/model.safetensors.index.json --dtype bf16 --output new/ --max-shard-size 5GB
               tensorseed init --preset llama-7b --max-shard-size 5GB --output llama/   # llama/model-0000i-of-00003.safetensors + index
@@ -38,7 +40,8 @@ struct InitCommand: ParsableCommand {
                                  + "Without it, --preset or the default preset.", valueName: "spec"))
     var spec: String?
     @Option(help: ArgumentHelp("Take the tensor names, shapes and dtypes of an existing model: a .safetensors file or a .safetensors.index.json "
-                               + "and its shards (headers only; no data read). Biases zeros, 1-D norm weights ones, others normal(0, 0.02), "
+                               + "and its shards (headers only; no data read). Biases zeros, 1-D norm weights ones (zeros for Gemma's x*(1+w) norms, "
+                               + "told by a config.json beside it; without one, a note says ones is a guess), others normal(0, 0.02), "
                                + "unless a rule of the spec matches.", valueName: "path"))
     var like: String?
     @Option(help: "A built-in model layout (see --list-presets).")
@@ -46,8 +49,9 @@ struct InitCommand: ParsableCommand {
     @Flag(help: "List the built-in presets and exit.")
     var listPresets = false
     @Option(name: [.short, .long], help: ArgumentHelp(
-        "The file to write: NAME.safetensors, or NAME.npy for a spec with one tensor. With --max-shard-size: "
-        + "DIR/NAME.safetensors, DIR/NAME.safetensors.index.json or a folder DIR (for DIR/model.safetensors; DIR/ is created if missing).", valueName: "path"))
+        "The file to write: NAME.safetensors, or NAME.npy for a spec with one tensor; or a folder (DIR/, or an existing directory) "
+        + "for DIR/model.safetensors (or shards and index) with, from a config, config.json and generation_config.json, as save_pretrained "
+        + "writes them. With --max-shard-size also DIR/NAME.safetensors or DIR/NAME.safetensors.index.json. Missing folders are created.", valueName: "path"))
     var output: String = "model.safetensors"
     @Option(help: ArgumentHelp("Write a Hugging Face sharded set: shards of at most SIZE of tensor data (5GB, 500MB, 2GiB, or bytes), "
                                + "NAME-0000i-of-0000n.safetensors, and NAME.safetensors.index.json.", valueName: "SIZE"))
@@ -124,7 +128,9 @@ struct InitCommand: ParsableCommand {
                 if let spec, HuggingFaceConfig.isConfig(path: spec) {
                     throw ValidationError("\(spec) is a Hugging Face config: give it or --like, not both (with --like, the spec holds only rules)")
                 }
-                plan = try LikeSpec.plan(like: like, spec: spec, seed: seed, dtype: type)
+                let planned = try LikeSpec.planWithNotes(like: like, spec: spec, seed: seed, dtype: type)
+                plan = planned.plan
+                for note in planned.notes { printError("tensorseed: note: \(note)") }
             } else if let spec, HuggingFaceConfig.isConfig(path: spec) {
                 config = try HuggingFaceConfig.read(path: spec)
                 plan = try config!.plan(seed: seed ?? 0, dtype: type)

@@ -5,14 +5,12 @@ import XCTest
 /// `--like` and norm weights: zeros for the Gemma family's x·(1 + w) norms (told by the config.json beside the
 /// file), ones for known x·w families, and a stated guess where the architecture is unknown.
 final class NormInitializationTests: XCTestCase {
-    private var folder: String!
+    private var temporary: TemporaryFolder!
+    private var folder: String { temporary.url.path }
 
-    override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("tensorseed-norm-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    }
+    override func setUpWithError() throws { temporary = try TemporaryFolder(prefix: "tensorseed-norm") }
 
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: folder) }
+    override func tearDownWithError() throws { temporary.remove() }
 
     /// A safetensors file of zeros with F32 tensors: `*proj.weight` [4, 4], the others [4].
     private func like(_ names: [String], config: String?) throws -> String {

@@ -6,16 +6,14 @@ import XCTest
 /// never replaces (every fallback), the up-front checks (links, directories, names, free space) and the
 /// files of a Hugging Face folder.
 final class OutputSafetyTests: XCTestCase {
-    private var folder: String!
+    private var temporary: TemporaryFolder!
+    private var folder: String { temporary.url.path }
 
-    override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("tensorseed-output-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    }
+    override func setUpWithError() throws { temporary = try TemporaryFolder(prefix: "tensorseed-output") }
 
     override func tearDownWithError() throws {
         FreeSpace.available = FreeSpace.statvfsAvailable
-        try? FileManager.default.removeItem(atPath: folder)
+        temporary.remove()
     }
 
     private func path(_ name: String) -> String { folder + "/" + name }

@@ -159,42 +159,43 @@ def check_signals(binary, tmp, check):
     p.send_signal(signal.SIGHUP)
     p.communicate(timeout=300)
     check(p.returncode == 0 and run([binary, "verify", "--quiet", out]).returncode == 0, f"nohup: SIGHUP is ignored, the write completes (exit {p.returncode})")
-    os.remove(out)
+    if os.path.exists(out):
+        os.remove(out)
     if os.path.exists(os.path.join(tmp, "nohup.out")):
         os.remove(os.path.join(tmp, "nohup.out"))
 
     # SIGKILL cannot be caught: the temporary file stays until a later run removes it.
     folder = os.path.join(tmp, "killed")
     for cleaner in ("clean", "next write"):
-        p = subprocess.Popen([binary, "init", spec, "--output", folder + "/", "--device", "cpu", "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        left = wait_for_temporary(folder, p)
-        p.kill()
-        p.wait()
-        check(left is not None and temporaries(folder) == [left], f"SIGKILL leaves the temporary file {left}")
-        # A live writer's temporary file (stopped, not dead) and another host's are never taken for stale.
+        # A live writer (stopped, not dead), started first: its temporary file must never be taken for stale.
         live = subprocess.Popen([binary, "init", spec, "--output", os.path.join(folder, "live.safetensors"), "--device", "cpu", "--quiet"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        live_temporary = wait_for_temporary(folder, live)
+        live.send_signal(signal.SIGSTOP)
+        p = subprocess.Popen([binary, "init", spec, "--output", folder + "/", "--device", "cpu", "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         deadline = time.time() + 30
         while time.time() < deadline and len(temporaries(folder)) < 2:
             time.sleep(0.005)
-        live.send_signal(signal.SIGSTOP)
-        live_temporary = [t for t in temporaries(folder) if t != left]
+        p.kill()
+        p.wait()
+        left = ([t for t in temporaries(folder) if t != live_temporary] or [None])[0]
+        check(left is not None and live_temporary is not None, f"SIGKILL leaves the temporary file {left}")
+        live_temporary = [live_temporary]
+        os.makedirs(folder, exist_ok=True)
         other_host = ".model.safetensors.tensorseed-00000000-" + str(os.getpid()) + "-00000000.tmp"
         open(os.path.join(folder, other_host), "w").close()
         if cleaner == "clean":
             r = run([binary, "init", "--clean", "--output", folder + "/"])
         else:
             r = run([binary, "init", "--output", os.path.join(folder, "next.safetensors"), "--device", "cpu", "--quiet"])
+        remaining = temporaries(folder)
         live.send_signal(signal.SIGCONT)
         live.terminate()
         live.wait()
-        remaining = temporaries(folder)
         check(r.returncode == 0 and left in r.stderr and "no longer running" in r.stderr and str(p.pid) in r.stderr
               and left not in remaining and other_host in remaining and all(t in remaining for t in live_temporary) and len(live_temporary) == 1,
               f"{cleaner}: the dead process's temporary file is removed, saying so; the live one's and the other host's are kept "
               f"({r.stderr.strip()!r}, left {remaining})")
-        for t in remaining:
-            os.remove(os.path.join(folder, t))
         for f in os.listdir(folder):
             os.remove(os.path.join(folder, f))
     r = run([binary, "init", "--clean", "--output", folder + "/"])
@@ -235,7 +236,7 @@ def check_names(binary, tmp, check):
 
 def main():
     tally = Tally()
-    binary = sys.argv[1] if len(sys.argv) > 1 else ".build/release/tensorseed"
+    binary = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/release/tensorseed")
     for part in (check_clobber, check_races, check_signals, check_names):
         with tempfile.TemporaryDirectory() as tmp:
             part(binary, tmp, tally.check)

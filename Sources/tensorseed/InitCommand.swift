@@ -172,7 +172,7 @@ struct InitCommand: ParsableCommand {
     }
 }
 
-/// Runs `body`; an error becomes one line on stderr and a non-zero exit (130 after SIGINT, 143 after SIGTERM).
+/// Runs `body`; an error becomes one line on stderr and a non-zero exit (128 + the signal after one: 129 SIGHUP, 130 SIGINT, 143 SIGTERM).
 func failingCleanly(_ body: () throws -> Void) throws {
     do { try body() } catch let error as ExitCode {
         throw error

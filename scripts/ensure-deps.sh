@@ -35,3 +35,12 @@ if [ "${TENSORSEED_NEED_SAFETENSORS:-0}" = 1 ] && ! python3 -c "import safetenso
     echo "tensorseed: installing safetensors and ml_dtypes (pip)" >&2
     python3 -m pip install -q safetensors ml_dtypes
 fi
+
+# transformers and torch (the CPU wheel, ~200 MB, from PyTorch's index; PyPI's default torch carries CUDA) for the
+# Hugging Face folder check: AutoConfig/GenerationConfig read the written JSON, from_pretrained loads the folder.
+if [ "${TENSORSEED_NEED_TRANSFORMERS:-0}" = 1 ] && ! python3 -c "import transformers, torch" 2>/dev/null; then
+    echo "tensorseed: installing transformers and torch (CPU) (pip)" >&2
+    python3 -m pip install -q transformers
+    python3 -m pip install -q torch --index-url https://download.pytorch.org/whl/cpu \
+        || echo "tensorseed: torch (CPU) could not be installed; check_hf_folder.py skips from_pretrained" >&2
+fi

@@ -30,6 +30,8 @@ struct GenerateCommand: ParsableCommand {
     @OptionGroup var engine: EngineOptions
     @Option(help: "Output file: NAME.npy for NumPy's format, any other name for raw float32 ('-' for standard output).")
     var output: String
+    @Flag(help: "Replace the output file if it exists (never a directory). Without it an existing file, or a symbolic link, is kept and nothing is written.")
+    var force = false
 
     func validate() throws {
         guard count >= 0 else { throw ValidationError("--count must be >= 0 (got \(count))") }
@@ -51,7 +53,7 @@ struct GenerateCommand: ParsableCommand {
     private func write(with engine: any TensorEngine) throws {
         let stream = TensorStream(seed: seed, name: name)
         let header = output.lowercased().hasSuffix(".npy") ? NpyFormat.header(descr: "<f4", shape: [count]) : []
-        try writeAtomically(to: output, header: header, elements: count) { emit in
+        try writeAtomically(to: output, header: header, elements: count, force: force) { emit in
             var done = 0
             while done < count {
                 let n = min(Self.chunkElements, count - done)
@@ -64,12 +66,13 @@ struct GenerateCommand: ParsableCommand {
 }
 
 /// Writes `header`, then the float32 values `produce` emits, little-endian: to `path` all or nothing
-/// (`RawFloatFile`), or raw to standard output for '-'.
-func writeAtomically(to path: String, header: [UInt8] = [], elements: Int,
+/// (`RawFloatFile`; an existing file is replaced only with `force`), or raw to standard output for '-'.
+func writeAtomically(to path: String, header: [UInt8] = [], elements: Int, force: Bool,
                      _ produce: (_ emit: ([Float]) throws -> Void) throws -> Void) throws {
     guard path == "-" else {
         Interruption.installSignalHandlers()
-        return try RawFloatFile.write(to: path, header: header, elements: elements, produce)
+        OutputLocation(output: path, file: true).removeStaleTemporaries()
+        return try RawFloatFile.write(to: path, header: header, elements: elements, force: force, produce)
     }
     try produce { values in
         try values.withUnsafeBytes { bytes in

@@ -18,6 +18,8 @@ struct InitCommand: ParsableCommand {
               tensorseed init spec.yaml --output model.safetensors       # .yaml or .yml: read as YAML
               tensorseed init examples/lenet.json --output lenet.safetensors   # a layer list
               tensorseed init config.json --output model.safetensors     # a transformers config.json (gpt2, llama, mistral, qwen2), or its folder
+              tensorseed init cfgdir/ --output out/ --seed 1             # out/: model.safetensors, config.json, generation_config.json (from_pretrained("out"))
+              tensorseed init --clean --output out/                      # remove temporary files that killed runs left in out/
               tensorseed init --like old/model.safetensors --output new.safetensors   # the same names, shapes, dtypes; headers only
               tensorseed init rules.json --like old/model.safetensors.index.json --dtype bf16 --output new/ --max-shard-size 5GB
               tensorseed init --preset llama-7b --max-shard-size 5GB --output llama/   # llama/model-0000i-of-00003.safetensors + index
@@ -38,7 +40,8 @@ struct InitCommand: ParsableCommand {
                                  + "Without it, --preset or the default preset.", valueName: "spec"))
     var spec: String?
     @Option(help: ArgumentHelp("Take the tensor names, shapes and dtypes of an existing model: a .safetensors file or a .safetensors.index.json "
-                               + "and its shards (headers only; no data read). Biases zeros, 1-D norm weights ones, others normal(0, 0.02), "
+                               + "and its shards (headers only; no data read). Biases zeros, 1-D norm weights ones (zeros for Gemma's x*(1+w) norms, "
+                               + "told by a config.json beside it; without one, a note says ones is a guess), others normal(0, 0.02), "
                                + "unless a rule of the spec matches.", valueName: "path"))
     var like: String?
     @Option(help: "A built-in model layout (see --list-presets).")
@@ -46,8 +49,9 @@ struct InitCommand: ParsableCommand {
     @Flag(help: "List the built-in presets and exit.")
     var listPresets = false
     @Option(name: [.short, .long], help: ArgumentHelp(
-        "The file to write: NAME.safetensors, or NAME.npy for a spec with one tensor. With --max-shard-size: "
-        + "DIR/NAME.safetensors, DIR/NAME.safetensors.index.json or a folder DIR (for DIR/model.safetensors; DIR/ is created if missing).", valueName: "path"))
+        "The file to write: NAME.safetensors, or NAME.npy for a spec with one tensor; or a folder (DIR/, or an existing directory) "
+        + "for DIR/model.safetensors (or shards and index) with, from a config, config.json and generation_config.json, as save_pretrained "
+        + "writes them. With --max-shard-size also DIR/NAME.safetensors or DIR/NAME.safetensors.index.json. Missing folders are created.", valueName: "path"))
     var output: String = "model.safetensors"
     @Option(help: ArgumentHelp("Write a Hugging Face sharded set: shards of at most SIZE of tensor data (5GB, 500MB, 2GiB, or bytes), "
                                + "NAME-0000i-of-0000n.safetensors, and NAME.safetensors.index.json.", valueName: "SIZE"))
@@ -60,8 +64,10 @@ struct InitCommand: ParsableCommand {
     var threads: Int?
     @Option(help: "Size of each of the two staging buffers, in MiB.")
     var chunkMib: Int = 32
-    @Flag(help: "Overwrite the output file if it exists.")
+    @Flag(help: "Replace existing output files (never a directory). Without it an existing file, or a symbolic link, is kept and nothing is written.")
     var force = false
+    @Flag(help: "Remove the temporary files that killed TensorSeed processes left in the output's folder (hidden .NAME.tensorseed-*.tmp files of processes of this host that are no longer running), say which, and write nothing. Every write does this too.")
+    var clean = false
     @Flag(help: "No progress line.")
     var quiet = false
     @Flag(help: "Print the plan (each tensor's name, dtype, shape and scheme, then the totals) and write nothing.")
@@ -109,47 +115,56 @@ struct InitCommand: ParsableCommand {
             return
         }
         try failingCleanly {
+            let location = OutputLocation(output: output)
+            if clean {
+                if location.removeStaleTemporaries() == 0 { print("no stale temporary files in \(location.folder.isEmpty ? "." : location.folder)") }
+                return
+            }
             let type = dtype.flatMap { StorageType(name: $0) }
             let plan: ModelPlan
+            // The transformers config of the model, if the input is one (or a preset that is one): written beside the weights of a folder.
+            var config: HuggingFaceConfig?
             if let like {
                 if let spec, HuggingFaceConfig.isConfig(path: spec) {
                     throw ValidationError("\(spec) is a Hugging Face config: give it or --like, not both (with --like, the spec holds only rules)")
                 }
-                plan = try LikeSpec.plan(like: like, spec: spec, seed: seed, dtype: type)
+                let planned = try LikeSpec.planWithNotes(like: like, spec: spec, seed: seed, dtype: type)
+                plan = planned.plan
+                for note in planned.notes { printError("tensorseed: note: \(note)") }
             } else if let spec, HuggingFaceConfig.isConfig(path: spec) {
-                let config = try HuggingFaceConfig.read(path: spec)
-                plan = try config.plan(seed: seed ?? 0, dtype: type)
+                config = try HuggingFaceConfig.read(path: spec)
+                plan = try config!.plan(seed: seed ?? 0, dtype: type)
             } else if let spec {
                 plan = try ModelSpec.plan(file: spec, seed: seed, dtype: type)
             } else {
                 let p = preset.flatMap { ModelPreset(rawValue: $0) } ?? ModelPreset.defaultPreset
                 plan = try p.plan(seed: seed ?? 0, dtype: type)
+                config = try p.huggingFaceConfig()
             }
             if dryRun { return printPlan(plan) }
             Interruption.installSignalHandlers()
+            location.removeStaleTemporaries()
             let writer = SafetensorsWriter(engine: try EngineChoice(parsing: engineOptions.device), threads: threads,
                                            selfCheck: !engineOptions.noSelfCheck, chunkBytes: chunkMib << 20, force: force)
             let progress = ProgressLine(enabled: !quiet && isatty(2) != 0)
             let update = { (written: Int, total: Int) in progress.update(done: written, total: total) }
-            let summary: WriteSummary
-            if isNpy {
-                summary = try writer.writeNpy(plan, to: output, progress: update)
-            } else if let maxShardSize, let size = ByteSize.parse(maxShardSize), let names = ShardNames(output: output) {
-                // As save_pretrained does, a missing folder named with a trailing '/' is created (and removed again on failure).
-                let created = output.hasSuffix("/") && mkdir(names.folder, 0o755) == 0
-                do {
-                    summary = try writer.writeSharded(plan, names: names, maxShardBytes: size, progress: update)
-                } catch {
-                    if created { rmdir(names.folder) }
-                    throw error
+            // A folder gets what save_pretrained writes: the weights and, from a config, config.json and generation_config.json.
+            let companions = location.isFolder ? config.map { HuggingFaceFolder.files(of: $0, dtype: plan.tensors.first?.dtype ?? $0.dtype) } ?? [] : []
+            let summary = try location.withFolder { () throws -> WriteSummary in
+                if isNpy && !location.isFolder { return try writer.writeNpy(plan, to: output, progress: update) }
+                if location.isFolder || maxShardSize != nil, let names = ShardNames(output: output) {
+                    let size = maxShardSize.flatMap(ByteSize.parse) ?? Int.max
+                    return try writer.writeSharded(plan, names: names, maxShardBytes: size, companions: companions, progress: update)
                 }
-            } else {
-                summary = try writer.write(plan, to: output, progress: update)
+                return try writer.write(plan, to: output, progress: update)
             }
             progress.finish()
-            let shards = summary.files.count > 1 ? " (\(summary.files.count - 1) shards and the index)" : ""
-            print("wrote \(summary.path)\(shards): \(summary.tensors) tensors, \(summary.parameters) parameters, \(summary.fileBytes) bytes "
-                  + "in \(format(summary.seconds, digits: 3)) s, \(format(summary.gigabytesPerSecond)) GB/s, seed \(plan.seed), engine \(summary.engine)")
+            let weights = summary.files.count - companions.count
+            let shards = weights > 1 ? " (\(weights - 1) shards and the index)" : ""
+            let beside = companions.isEmpty ? "" : " with " + companions.map(\.name).joined(separator: " and ")
+            let seedNote = seed == nil && (config != nil || spec == nil) ? " (the default: give --seed for other weights)" : ""
+            print("wrote \(summary.path)\(shards)\(beside): \(summary.tensors) tensors, \(summary.parameters) parameters, \(summary.fileBytes) bytes "
+                  + "in \(format(summary.seconds, digits: 3)) s, \(format(summary.gigabytesPerSecond)) GB/s, seed \(plan.seed)\(seedNote), engine \(summary.engine)")
             if !summary.removed.isEmpty {
                 print("removed \(summary.removed.count) file(s) of the earlier set (--force): \(summary.removed.joined(separator: ", "))")
             }
@@ -157,7 +172,7 @@ struct InitCommand: ParsableCommand {
     }
 }
 
-/// Runs `body`; an error becomes one line on stderr and a non-zero exit (130 after SIGINT, 143 after SIGTERM).
+/// Runs `body`; an error becomes one line on stderr and a non-zero exit (128 + the signal after one: 129 SIGHUP, 130 SIGINT, 143 SIGTERM).
 func failingCleanly(_ body: () throws -> Void) throws {
     do { try body() } catch let error as ExitCode {
         throw error

@@ -217,8 +217,8 @@ final class InitTests: XCTestCase {
     }
 
     func testTemporaryFileRemovedOnError() throws {
-        // Failures before the temporary file exists (no folder, no such device) and after it (rename onto a
-        // non-empty directory, even with force) all leave the folder as it was.
+        // Failures before the temporary file exists (no folder, no such device, a directory at the path, which
+        // is refused up front even with force) all leave the folder as it was.
         let missingFolder = path("no/such/folder/model.safetensors")
         XCTAssertThrowsError(try SafetensorsWriter(engine: .cpu).write(try plan(), to: missingFolder)) {
             XCTAssertTrue("\($0)".contains("cannot create"), "\($0)")
@@ -227,7 +227,7 @@ final class InitTests: XCTestCase {
         let directory = path("taken.safetensors")
         try FileManager.default.createDirectory(atPath: directory + "/inside", withIntermediateDirectories: true)
         XCTAssertThrowsError(try SafetensorsWriter(engine: .cpu, force: true).write(try plan(), to: directory)) {
-            XCTAssertTrue("\($0)".contains("cannot write"), "\($0)")
+            XCTAssertEqual($0 as? WriterError, .isDirectory(path: directory))
         }
         XCTAssertEqual(try files(), ["taken.safetensors"], "only the directory that was already there")
     }
@@ -359,11 +359,23 @@ final class InitTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: path("model-00002-of-00003.safetensors"), encoding: .utf8), "keep me")
         try FileManager.default.removeItem(atPath: path("model-00002-of-00003.safetensors"))
 
-        // The index cannot be renamed into place (a non-empty folder of that name, even with force) after
-        // every shard was written: the renamed shards are removed again, and the temporary files.
-        try FileManager.default.createDirectory(atPath: path("model.safetensors.index.json/inside"), withIntermediateDirectories: true)
+        // The index cannot be moved into place because another process created it while the shards were
+        // written (here: during the write, from the progress callback): the moved shards are removed again,
+        // and the temporary files; the other process's file is kept.
+        let index = path("model.safetensors.index.json")
+        XCTAssertThrowsError(try SafetensorsWriter(engine: .cpu).writeSharded(try plan(), names: names, maxShardBytes: 4600) { _, _ in
+            if access(index, F_OK) != 0 { _ = FileManager.default.createFile(atPath: index, contents: Data("theirs".utf8)) }
+        }) {
+            XCTAssertEqual($0 as? WriterError, .createdMeanwhile(path: index))
+        }
+        XCTAssertEqual(try files(), ["model.safetensors.index.json"])
+        XCTAssertEqual(try String(contentsOfFile: index, encoding: .utf8), "theirs")
+
+        // A directory at the index's path is refused before anything is written, even with force.
+        try FileManager.default.removeItem(atPath: index)
+        try FileManager.default.createDirectory(atPath: index + "/inside", withIntermediateDirectories: true)
         XCTAssertThrowsError(try SafetensorsWriter(engine: .cpu, force: true).writeSharded(try plan(), names: names, maxShardBytes: 4600)) {
-            XCTAssertTrue("\($0)".contains("cannot write"), "\($0)")
+            XCTAssertEqual($0 as? WriterError, .isDirectory(path: index))
         }
         XCTAssertEqual(try files(), ["model.safetensors.index.json"])
 

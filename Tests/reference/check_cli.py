@@ -36,7 +36,7 @@ def main():
             if bounds:
                 params += [f"--low={bounds[0][0]}", f"--high={bounds[0][1]}"]
             subprocess.run([binary, "generate", "--seed", str(seed), "--name", name, "--offset", str(offset),
-                            "--count", str(count), "--distribution", dist, *params, "--output", out], check=True)
+                            "--count", str(count), "--distribution", dist, *params, "--output", out, "--force"], check=True)
             got = np.fromfile(out, dtype="<u4")
             with np.errstate(over="ignore"):
                 low, high = bounds[0] if bounds else (None, None)

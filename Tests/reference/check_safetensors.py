@@ -22,6 +22,7 @@ import io
 import json
 import shutil
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -95,7 +96,7 @@ def main():
                 raw = os.path.join(tmp, "raw.f32")
                 count = int(np.prod(t["shape"]))
                 run([binary, "generate", "--seed", "42", "--name", t["name"], "--count", str(count), *RANDOM[t["name"]],
-                     "--device", "cpu", "--output", raw], check=True)
+                     "--device", "cpu", "--output", raw, "--force"], check=True)
                 ref = np.fromfile(raw, dtype="<f4").reshape(t["shape"])
                 if want_dtype == np.float32:
                     same = np.array_equal(a.view(np.uint32), ref.view(np.uint32))
@@ -297,7 +298,7 @@ def check_bfloat16(binary, tmp, check):
         raw = os.path.join(tmp, "raw.f32")
         count = int(np.prod(t["shape"]))
         r = run([binary, "generate", "--seed", "11", "--name", t["name"], "--count", str(count), *args[t["name"]],
-                 "--device", "cpu", "--output", raw])
+                 "--device", "cpu", "--output", raw, "--force"])
         ref = np.fromfile(raw, dtype="<f4").reshape(t["shape"]) if r.returncode == 0 else np.zeros(0)
         same = a.dtype == ml_dtypes.bfloat16 and a.shape == tuple(t["shape"]) and \
             np.array_equal(a.view(np.uint16), ref.astype(ml_dtypes.bfloat16).view(np.uint16))
@@ -349,7 +350,7 @@ def check_npy(binary, tmp, check):
     a = np.load(out)
     raw = os.path.join(tmp, "raw.f32")
     run([binary, "generate", "--seed", "5", "--name", "proj.weight", "--count", str(48 * 40), "--distribution", "normal",
-         "--mean=0", "--std=0.02", "--device", "cpu", "--output", raw], check=True)
+         "--mean=0", "--std=0.02", "--device", "cpu", "--output", raw, "--force"], check=True)
     ref = np.fromfile(raw, dtype="<f4").reshape(48, 40).astype(np.float16)
     check(a.dtype == np.dtype("<f2") and a.shape == (48, 40) and np.array_equal(a.view(np.uint16), ref.view(np.uint16)),
           "numpy.load of init's .npy: shape, <f2, values equal tensorseed generate rounded to f16")
@@ -363,7 +364,7 @@ def check_npy(binary, tmp, check):
     run([binary, "generate", "--seed", "42", "--name", "w", "--count", "1000", "--offset", "7", "--device", "cpu", "--output", gen], check=True)
     g = np.load(gen)
     raw = os.path.join(tmp, "g.f32")
-    run([binary, "generate", "--seed", "42", "--name", "w", "--count", "1000", "--offset", "7", "--device", "cpu", "--output", raw], check=True)
+    run([binary, "generate", "--seed", "42", "--name", "w", "--count", "1000", "--offset", "7", "--device", "cpu", "--output", raw, "--force"], check=True)
     buffer = io.BytesIO()
     np.save(buffer, np.fromfile(raw, dtype="<f4"))
     with open(gen, "rb") as f:
@@ -390,15 +391,18 @@ def check_full_disk(binary, tmp, check):
         r = run([binary, "init", "--preset", "gpt2-small", "--output", out, "--device", "cpu", "--quiet"])
         check(r.returncode != 0 and "no space" in r.stderr and os.listdir(disk) == [] and len(r.stderr.strip().splitlines()) == 1,
               f"full disk: one clear line, nothing left ({r.stderr.strip()}; left {os.listdir(disk)})")
-        # Five 600 kB tensors, one per 1 MB shard: the first three shards fit in 2 MiB, the fourth does not.
+        # Five 600 kB tensors, one per 1 MB shard: the first three shards would fit in 2 MiB, the fourth not.
+        # The whole set's size is checked before anything is written, and the message names it.
         spec = os.path.join(tmp, "five.json")
         with open(spec, "w") as f:
             json.dump({"seed": 1, "dtype": "f32", "tensors": [{"name": f"t{i}", "shape": [150000]} for i in range(5)],
                        "rules": [{"pattern": "*", "scheme": {"name": "normal", "std": 0.02}}]}, f)
         out = os.path.join(disk, "model.safetensors")
         r = run([binary, "init", spec, "--max-shard-size", "1MB", "--output", out, "--device", "cpu", "--quiet"])
-        check(r.returncode != 0 and "model-00004-of-00005" in r.stderr and os.listdir(disk) == [],
-              f"full disk at shard 4 of 5: nothing left ({r.stderr.strip()}; left {os.listdir(disk)})")
+        total = re.search(r"(\d+) bytes needed", r.stderr)
+        check(r.returncode != 0 and "no space" in r.stderr and "5 shards" in r.stderr and total and int(total.group(1)) > 5 * 600000
+              and len(r.stderr.strip().splitlines()) == 1 and os.listdir(disk) == [],
+              f"a set of 5 shards larger than the disk: refused up front naming its total ({r.stderr.strip()}; left {os.listdir(disk)})")
     finally:
         run(["umount", disk])
 

@@ -41,6 +41,8 @@ public struct HuggingFaceConfig: Sendable, Hashable {
     public var paddingIndex: Int?
     /// `dtype` / `torch_dtype`: the storage type unless `--dtype` says otherwise.
     public var dtype: StorageType
+    /// Every member of the file as read, kept for the `config.json` written beside the weights (`HuggingFaceFolder`).
+    public var members: [String: JSONValue] = [:]
 
     /// Reads the config at `path`: a `config.json` file, or a folder holding one.
     public static func read(path: String) throws -> HuggingFaceConfig {
@@ -73,10 +75,13 @@ public struct HuggingFaceConfig: Sendable, Hashable {
         if let other = architectures.first(where: { $0 != type.causalLMClass }) {
             throw HuggingFaceConfigError(path: path, message: "architecture \"\(other)\" is not supported: TensorSeed writes the layout of \(type.causalLMClass)")
         }
+        var config: HuggingFaceConfig
         switch type {
-        case .gpt2: return try GPT2Layout.config(fields)
-        case .llama, .mistral, .qwen2: return try LlamaLayout.config(fields, type: type)
+        case .gpt2: config = try GPT2Layout.config(fields)
+        case .llama, .mistral, .qwen2: config = try LlamaLayout.config(fields, type: type)
         }
+        config.members = members
+        return config
     }
 
     /// Whether `path` names a Hugging Face config: a folder holding `config.json`, or a JSON file whose

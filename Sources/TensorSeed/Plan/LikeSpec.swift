@@ -17,16 +17,28 @@ public enum LikeSpec {
     /// biases); a 1-D tensor whose name contains `norm` or `ln_` (any case: LayerNorm, RMSNorm, GPT-2's
     /// `ln_1`, `ln_f`) is ones; everything else normal(0, 0.02) (Linear and Embedding weights). GPT-2's
     /// residual scaling of `c_proj` is not guessed: use the model's config.json, or a rule.
-    public static func defaultScheme(name: String, shape: [Int]) -> InitScheme {
+    /// `norm` is the scheme of norm weights (`NormInitialization`: zeros for Gemma's x·(1 + w)).
+    public static func defaultScheme(name: String, shape: [Int], norm: InitScheme = .ones) -> InitScheme {
         if name == "bias" || name.hasSuffix(".bias") { return .zeros }
-        let lower = name.lowercased()
-        if shape.count == 1, lower.contains("norm") || lower.contains("ln_") { return .ones }
+        if isNormWeight(name: name, shape: shape) { return norm }
         return .normal(mean: 0, std: defaultStd)
+    }
+
+    /// Whether the default takes `name` for a norm weight: 1-D, `norm` or `ln_` in the name (any case), not a bias.
+    static func isNormWeight(name: String, shape: [Int]) -> Bool {
+        let lower = name.lowercased()
+        return shape.count == 1 && !(name == "bias" || name.hasSuffix(".bias")) && (lower.contains("norm") || lower.contains("ln_"))
     }
 
     /// The plan for the layout at `likePath` with the rules of the spec file at `specPath` (if any);
     /// `seed` and `dtype` override the spec's.
     public static func plan(like likePath: String, spec specPath: String? = nil, seed: UInt64? = nil, dtype: StorageType? = nil) throws -> ModelPlan {
+        try planWithNotes(like: likePath, spec: specPath, seed: seed, dtype: dtype).plan
+    }
+
+    /// `plan`, and the guesses it made that may be wrong, one line each (`NormInitialization.note`).
+    public static func planWithNotes(like likePath: String, spec specPath: String? = nil, seed: UInt64? = nil,
+                                     dtype: StorageType? = nil) throws -> (plan: ModelPlan, notes: [String]) {
         let layout = try LikeLayout.read(path: likePath)
         var spec: [String: JSONValue] = [:]
         if let specPath {
@@ -57,9 +69,13 @@ public enum LikeSpec {
     /// Builds a tensor-list spec from the layout and plans it with `ModelSpec`, so rules and errors are
     /// read exactly as in any spec: the user's rules first, then, as explicit schemes of the tensors that
     /// no rule matches, the defaults.
-    private static func plan(_ layout: LikeLayout, likePath: String, spec: [String: JSONValue], seed: UInt64?, dtype: StorageType?) throws -> ModelPlan {
+    private static func plan(_ layout: LikeLayout, likePath: String, spec: [String: JSONValue], seed: UInt64?,
+                             dtype: StorageType?) throws -> (plan: ModelPlan, notes: [String]) {
         let patterns = (spec["rules"]?.array ?? []).compactMap { $0.object?["pattern"]?.string }
         let keepFileTypes = dtype == nil && spec["dtype"] == nil
+        let architecture = NormInitialization.architecture(besideLike: likePath)
+        let names = Set(layout.tensors.map(\.name))
+        var guessedNorms: [String] = []
         var tensors: [JSONValue] = []
         for tensor in layout.tensors {
             var fields: [String: JSONValue] = ["name": .string(tensor.name), "shape": .array(tensor.shape.map { .integer(Int64($0)) })]
@@ -70,13 +86,16 @@ public enum LikeSpec {
                 fields["dtype"] = .string(type.rawValue)
             }
             if !patterns.contains(where: { NamePattern.matches($0, tensor.name) }) {
-                fields["scheme"] = SchemeJSON.value(of: defaultScheme(name: tensor.name, shape: tensor.shape))
+                let norm = NormInitialization.scheme(of: tensor.name, names: names, architecture: architecture)
+                if isNormWeight(name: tensor.name, shape: tensor.shape) { guessedNorms.append(tensor.name) }
+                fields["scheme"] = SchemeJSON.value(of: defaultScheme(name: tensor.name, shape: tensor.shape, norm: norm))
             }
             tensors.append(.object(fields))
         }
         var document = spec
         document["tensors"] = .array(tensors)
-        return try ModelSpec.plan(json: Data(JSONValue.object(document).rendered.utf8), seed: seed, dtype: dtype)
+        let plan = try ModelSpec.plan(json: Data(JSONValue.object(document).rendered.utf8), seed: seed, dtype: dtype)
+        return (plan, [NormInitialization.note(guessed: guessedNorms, architecture: architecture, likePath: likePath)].compactMap { $0 })
     }
 }
 

@@ -5,7 +5,8 @@ import Darwin
 #endif
 import Synchronization
 
-/// Ctrl-C and `kill` during a write: once `installSignalHandlers()` has run, SIGINT or SIGTERM unlinks
+/// Ctrl-C, a closed terminal and `kill` during a write: once `installSignalHandlers()` has run, SIGINT,
+/// SIGHUP or SIGTERM unlinks
 /// the temporary files being written (registered by the writer: a sharded set has several), sets `signalNumber`, and restores the
 /// default action (a second signal ends the process at once). Writers check `signalNumber` between
 /// chunks and stop with `WriterError.interrupted`.
@@ -24,13 +25,23 @@ public enum Interruption {
     /// The signal that arrived (0 if none).
     public static var signalNumber: Int32 { received.load(ordering: .acquiring) }
 
-    /// Installs the SIGINT and SIGTERM handlers (once per process).
+    /// Installs the SIGINT, SIGHUP and SIGTERM handlers (once per process). SIGKILL cannot be caught: the
+    /// temporary files it leaves name their process (`TemporaryName`), and `StaleTemporaries` removes them later.
+    /// A signal the process was started ignoring stays ignored (`nohup` ignores SIGHUP, a shell's background
+    /// job SIGINT), as POSIX shells and utilities do.
     public static func installSignalHandlers() {
         _ = path
         guard !handlersInstalled.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber) { number in Interruption.handle(number) }
+        for signalNumber in [SIGINT, SIGHUP, SIGTERM] {
+            let earlier = signal(signalNumber) { number in Interruption.handle(number) }
+            if isIgnore(earlier) { signal(signalNumber, earlier) }
         }
+    }
+
+    /// Whether a handler `signal` returned is SIG_IGN (the value 1 in glibc and Darwin).
+    private static func isIgnore(_ handler: (@convention(c) (Int32) -> Void)?) -> Bool {
+        guard let handler else { return false }
+        return unsafeBitCast(handler, to: Int.self) == 1
     }
 
     private static func handle(_ number: Int32) {

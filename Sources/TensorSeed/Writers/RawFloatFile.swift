@@ -5,13 +5,15 @@ import Glibc
 /// A file of little-endian float32 values after an optional header (NumPy's, for `.npy`), streamed in
 /// whatever pieces the producer emits and written all or nothing through `StagedOutput`: the whole file
 /// is reserved first (a disk too small fails at once), and an error, a full disk or a signal (with
-/// `Interruption`'s handlers installed) leaves no file. An existing file is replaced.
+/// `Interruption`'s handlers installed) leaves no file. An existing file is replaced only with `force`
+/// (as `SafetensorsWriter` does: refused before anything is generated, and never by a race).
 public enum RawFloatFile {
     /// Writes `header` and then the `elements` values `produce` passes to `emit`, in order, to `path`.
-    public static func write(to path: String, header: [UInt8] = [], elements: Int,
+    public static func write(to path: String, header: [UInt8] = [], elements: Int, force: Bool = false,
                              _ produce: (_ emit: ([Float]) throws -> Void) throws -> Void) throws {
-        let output = StagedOutput(force: true)
+        let output = StagedOutput(force: force)
         defer { output.discard() }
+        try output.checkAbsent([path])
         try output.write(path) { fd in
             let (data, overflow) = elements.multipliedReportingOverflow(by: MemoryLayout<Float>.size)
             let total = data.addingReportingOverflow(header.count)

@@ -36,6 +36,16 @@ public enum WriterError: Error, CustomStringConvertible, Equatable {
     case interrupted(path: String, signal: Int32)
     /// The plan cannot be written in the requested format (e.g. bfloat16 as .npy).
     case unsupported(path: String, reason: String)
+    /// A symbolic link to nothing is at the path (replaced only with `force`).
+    case danglingLink(path: String, target: String)
+    /// Another process created the path while this one was writing it (the final move never replaces).
+    case createdMeanwhile(path: String)
+    /// A directory is at the path: not replaced, even with `force`.
+    case isDirectory(path: String)
+    /// The file name is longer than a file system allows (`TemporaryName.maximumNameBytes`).
+    case nameTooLong(path: String, bytes: Int)
+    /// The files to write need more than the free space of their file system (checked before writing).
+    case noRoom(path: String, bytes: Int, available: Int)
 
     public var description: String {
         switch self {
@@ -45,6 +55,15 @@ public enum WriterError: Error, CustomStringConvertible, Equatable {
         case let .writeFailed(path, reason): return "cannot write \(path): \(reason); nothing was written"
         case let .interrupted(path, signal): return "interrupted by signal \(signal) while writing \(path); nothing was written"
         case let .unsupported(path, reason): return "cannot write \(path): \(reason)"
+        case let .danglingLink(path, target):
+            return "\(path) already exists as a symbolic link to the missing \(target) (use --force to replace the link)"
+        case let .createdMeanwhile(path):
+            return "\(path) was created by another process while this one was writing it; it was kept and nothing was written"
+        case let .isDirectory(path): return "\(path) is a directory; nothing was written (give a file name, or remove the directory)"
+        case let .nameTooLong(path, bytes):
+            return "cannot write \(path): its name is \(bytes) bytes, more than the \(TemporaryName.maximumNameBytes) a file system allows; nothing was written"
+        case let .noRoom(path, bytes, available):
+            return "no space left on the device for \(path): \(bytes) bytes needed, \(available) available; nothing was written"
         }
     }
 

@@ -34,11 +34,10 @@ public struct ShardNames: Sendable, Hashable {
     /// The single-file name, e.g. `model.safetensors`.
     public var base: String
 
-    /// Names from `--output`: `DIR/NAME.safetensors`, `DIR/NAME.safetensors.index.json`, or an existing
-    /// folder (or a path ending in `/`) for `model.safetensors` in it; nil for anything else.
+    /// Names from `--output`: `DIR/NAME.safetensors`, `DIR/NAME.safetensors.index.json`, or a folder
+    /// (`namesFolder`) for `model.safetensors` in it; nil for anything else.
     public init?(output: String) {
-        var isFolder: ObjCBool = false
-        if output.hasSuffix("/") || (FileManager.default.fileExists(atPath: output, isDirectory: &isFolder) && isFolder.boolValue) {
+        if ShardNames.namesFolder(output) {
             folder = output.hasSuffix("/") && output.count > 1 ? String(output.dropLast()) : output
             base = "model.safetensors"
             return
@@ -49,6 +48,17 @@ public struct ShardNames: Sendable, Hashable {
         guard name.hasSuffix(".safetensors"), name.count > ".safetensors".count else { return nil }
         folder = slash.map { $0 == output.startIndex ? "/" : String(output[..<$0]) } ?? "."
         base = name
+    }
+
+    /// Whether `--output` names a folder, as `save_pretrained(DIR)` takes it: a path ending in `/`, or an
+    /// existing directory (a symbolic link to one included) whose name is not that of a file TensorSeed
+    /// writes (`.safetensors`, `.json`, `.npy`): such a directory is in the way of a file, not a folder to fill.
+    public static func namesFolder(_ output: String) -> Bool {
+        if output.hasSuffix("/") { return true }
+        let lower = output.lowercased()
+        guard ![".safetensors", ".json", ".npy"].contains(where: { lower.hasSuffix($0) }) else { return false }
+        var isFolder: ObjCBool = false
+        return FileManager.default.fileExists(atPath: output, isDirectory: &isFolder) && isFolder.boolValue
     }
 
     /// The index file's name: `model.safetensors.index.json`.
@@ -213,9 +223,11 @@ extension SafetensorsWriter {
     /// (`ShardPacking`), named from `names`, each a complete safetensors file whose `__metadata__` covers
     /// its own tensors (so each verifies alone), then the index. All files are temporary until every one
     /// is written; then the shards and last the index are renamed into place. If everything fits in one
-    /// shard, only `names.base` is written, with no index, as transformers does. `progress` gets bytes of
-    /// all files written so far and their total.
-    public func writeSharded(_ plan: ModelPlan, names: ShardNames, maxShardBytes: Int,
+    /// shard, only `names.base` is written, with no index, as transformers does. `companions` are small files
+    /// written into the same folder and committed with the set (a Hugging Face folder's `config.json` and
+    /// `generation_config.json`), by file name. The whole set's size is checked against the folder's free
+    /// space before anything is written. `progress` gets bytes of all files written so far and their total.
+    public func writeSharded(_ plan: ModelPlan, names: ShardNames, maxShardBytes: Int, companions: [(name: String, bytes: [UInt8])] = [],
                              progress: ((_ written: Int, _ total: Int) -> Void)? = nil) throws -> WriteSummary {
         let start = DispatchTime.now().uptimeNanoseconds
         let groups = ShardPacking.pack(plan.tensors.map(\.byteCount), maxBytes: maxShardBytes)
@@ -229,18 +241,23 @@ extension SafetensorsWriter {
         let indexBytes = Array(index.rendered().utf8)
         let withIndex = shards.count > 1
         let paths = files.map(names.path) + (withIndex ? [names.path(names.index)] : [])
+        let companionPaths = companions.map { names.path($0.name) }
 
         let output = StagedOutput(force: force)
         defer { output.discard() }
         // Files of an earlier set under the same name count as existing files: without --force they stop the
         // write; with --force they are removed once the new set is in place.
         let stale = names.staleFiles(keeping: paths)
-        try output.checkAbsent(paths + stale)
+        try output.checkAbsent(companionPaths + paths + stale)
         let generator = TensorGenerator(seed: plan.seed, threads: threads, selfCheck: selfCheck)
         let selection = try generator.engine(engine)
         let sizes = shards.map { SafetensorsWriter.header($0).fileBytes().count + $0.byteCount }
-        let total = sizes.reduce(0, +) + (withIndex ? indexBytes.count : 0)
-        var before = 0
+        let total = sizes.reduce(0, +) + (withIndex ? indexBytes.count : 0) + companions.reduce(0) { $0 + $1.bytes.count }
+        let described = withIndex ? "\(paths.last!) and its \(shards.count) shards" : paths[0]
+        try FreeSpace.check(total, in: names.folder, for: described)
+        // Companions first: the weights, and last the index, appear only once the folder is complete.
+        for (companion, path) in zip(companions, companionPaths) { try output.write(path, bytes: companion.bytes) }
+        var before = companions.reduce(0) { $0 + $1.bytes.count }
         for (shard, (path, size)) in zip(shards, zip(paths, sizes)) {
             try output.write(path) { fd in
                 try writeSafetensors(shard, fd: fd, path: path, generator: generator) { progress?(before + $0, total) }
@@ -248,8 +265,7 @@ extension SafetensorsWriter {
             before += size
         }
         if withIndex {
-            let path = names.path(names.index)
-            try output.write(path) { fd in try writeFully(fd, indexBytes, at: 0, path: path) }
+            try output.write(names.path(names.index), bytes: indexBytes)
             progress?(total, total)
         }
         try output.commit()
@@ -257,7 +273,7 @@ extension SafetensorsWriter {
         let removed = stale.sorted { a, b in a.hasSuffix(".index.json") && !b.hasSuffix(".index.json") }
             .filter { unlink($0) == 0 }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return WriteSummary(path: paths.last!, files: paths, tensors: plan.tensors.count, parameters: plan.parameterCount,
+        return WriteSummary(path: paths.last!, files: paths + companionPaths, tensors: plan.tensors.count, parameters: plan.parameterCount,
                             fileBytes: total, seconds: seconds, engine: selection.engine.name, engineReason: selection.reason,
                             removed: removed)
     }

@@ -1,0 +1,64 @@
+import Foundation
+import TensorSeed
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where `init` and `generate` write: the output's folder, created when missing (as `save_pretrained` and
+/// `os.makedirs(exist_ok=True)` do) and removed again if the write fails, and the clean-up of temporary
+/// files that dead TensorSeed processes left there.
+struct OutputLocation {
+    /// The folder of the file(s) written ("" for the current one).
+    let folder: String
+    /// Whether the output names a folder (`ShardNames.namesFolder`): the weights are then `model.safetensors`
+    /// or a sharded set in it.
+    let isFolder: Bool
+
+    /// The location of `output`; with `file`, it names a file whatever it is (`generate`).
+    init(output: String, file: Bool = false) {
+        isFolder = !file && ShardNames.namesFolder(output)
+        if isFolder {
+            folder = output.count > 1 && output.hasSuffix("/") ? String(output.dropLast()) : output
+        } else if let slash = output.lastIndex(of: "/") {
+            folder = slash == output.startIndex ? "/" : String(output[..<slash])
+        } else {
+            folder = ""
+        }
+    }
+
+    /// Removes the stale temporary files in the folder (`StaleTemporaries`), one line on stderr for each;
+    /// returns how many.
+    @discardableResult
+    func removeStaleTemporaries() -> Int {
+        let removed = StaleTemporaries.remove(in: folder)
+        for removal in removed { printError("tensorseed: \(StaleTemporaries.describe(removal))") }
+        return removed.count
+    }
+
+    /// Runs `body` with the folder and any missing parent created first; the folders it created are
+    /// removed again (when empty) if `body` throws.
+    func withFolder<T>(_ body: () throws -> T) throws -> T {
+        var created: [String] = []
+        var missing: [String] = []
+        var path = folder
+        while !path.isEmpty, path != "/", path != ".", access(path, F_OK) != 0 {
+            missing.append(path)
+            guard let slash = path.lastIndex(of: "/") else { break }
+            path = slash == path.startIndex ? "/" : String(path[..<slash])
+        }
+        for path in missing.reversed() {
+            if mkdir(path, 0o755) == 0 { created.append(path); continue }
+            guard errno == EEXIST else {   // EEXIST: another process made it meanwhile
+                let reason = String(cString: strerror(errno))
+                for made in created.reversed() { rmdir(made) }
+                throw WriterError.cannotCreate(path: path, reason: reason)
+            }
+        }
+        do {
+            return try body()
+        } catch {
+            for made in created.reversed() { rmdir(made) }
+            throw error
+        }
+    }
+}

@@ -1,0 +1,247 @@
+#!/usr/bin/env python3
+"""What `tensorseed init` and `generate` leave on disk when things go wrong: nothing is lost, nothing is left behind.
+
+    python3 Tests/reference/check_output.py .build/release/tensorseed
+
+- no clobbering: `generate` keeps an existing file without --force (as `init` does), and replaces it with it;
+  a dangling symbolic link is refused without --force for both; a directory is refused up front, even with
+  --force, before anything is generated;
+- races: a writer paused after its up-front check while another writes the same path (single file, sharded
+  folder) fails with one line when it resumes, keeps the winner's file and leaves no temporary file; four
+  writers started together: exactly one wins;
+- signals: SIGHUP mid-write exits 129 and leaves nothing; `nohup` (SIGHUP ignored) keeps writing; SIGKILL
+  mid-write leaves a temporary file that `init --clean`, or the next write to the folder, removes saying so,
+  while a live (stopped) writer's temporary file and files of other hosts are kept;
+- names: a 247-byte output name (and a 255-byte one, and multi-byte ones) writes; a sharded set whose
+  shard names would exceed 255 bytes is refused up front naming the shard; the temporary names of a
+  set with 240-byte shard names stay within 255 bytes and distinct;
+(A sharded set larger than the disk: check_safetensors.py's full-disk checks on a small tmpfs, where mounting is
+allowed, and OutputSafetyTests with a mocked free space everywhere.)
+"""
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from check_support import Tally  # noqa: E402
+
+BIG = {"seed": 3, "dtype": "f32", "tensors": [{"name": f"t{i}", "shape": [4096, 1024]} for i in range(6)],
+       "rules": [{"pattern": "*", "scheme": {"name": "normal", "std": 0.02}}]}
+
+
+def run(args, **kwargs):
+    return subprocess.run(args, capture_output=True, text=True, **kwargs)
+
+
+def temporaries(folder):
+    return sorted(f for f in os.listdir(folder) if ".tensorseed-" in f and f.endswith(".tmp")) if os.path.isdir(folder) else []
+
+
+def wait_for_temporary(folder, p, timeout=30):
+    """Waits until `p` has created a temporary file in `folder`; returns its name (None on timeout or exit)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline and p.poll() is None:
+        found = temporaries(folder)
+        if found:
+            return found[0]
+        time.sleep(0.005)
+    return None
+
+
+def file_seed(path):
+    """The tensorseed.seed recorded in a safetensors file's header."""
+    with open(path, "rb") as f:
+        n = int.from_bytes(f.read(8), "little")
+        return json.loads(f.read(n))["__metadata__"]["tensorseed.seed"]
+
+
+def error_lines(stderr):
+    return [line for line in stderr.strip().splitlines() if not line.startswith("engine:")]
+
+
+def check_clobber(binary, tmp, check):
+    gen = [binary, "generate", "--device", "cpu", "--count", "100"]
+    out = os.path.join(tmp, "x.f32")
+    with open(out, "w") as f:
+        f.write("keep me")
+    r = run(gen + ["--output", out])
+    check(r.returncode == 1 and "already exists" in r.stderr and "--force" in r.stderr and open(out).read() == "keep me",
+          f"generate keeps an existing file without --force ({r.stderr.strip()})")
+    r = run(gen + ["--output", out, "--force"])
+    check(r.returncode == 0 and os.path.getsize(out) == 400 and temporaries(tmp) == [], "generate --force replaces it")
+
+    for command in (gen, [binary, "init", "--device", "cpu", "--quiet"]):
+        link = os.path.join(tmp, "dangling.out")
+        os.symlink(os.path.join(tmp, "nowhere"), link)
+        r = run(command + ["--output", link])
+        check(r.returncode == 1 and "symbolic link" in r.stderr and os.path.islink(link) and not os.path.exists(os.path.join(tmp, "nowhere")),
+              f"{command[1]}: a dangling symbolic link at the output is kept without --force ({r.stderr.strip()})")
+        r = run(command + ["--output", link, "--force"])
+        check(r.returncode == 0 and not os.path.islink(link) and os.path.isfile(link), f"{command[1]} --force replaces the link itself")
+        os.remove(link)
+
+    # A directory at the output: refused before generating (2^31 values would take many seconds), even with --force.
+    folder = os.path.join(tmp, "taken.f32")
+    os.mkdir(folder)
+    start = time.time()
+    r = run([binary, "generate", "--device", "cpu", "--count", str(1 << 31), "--output", folder, "--force"])
+    check(r.returncode == 1 and "is a directory" in r.stderr and time.time() - start < 5 and os.listdir(folder) == [] and temporaries(tmp) == [],
+          f"generate --force onto a directory: refused up front ({r.stderr.strip()}, {time.time() - start:.1f} s)")
+    spec = os.path.join(tmp, "one.json")
+    with open(spec, "w") as f:
+        json.dump({"tensors": [{"name": "w", "shape": [1 << 15, 1 << 15], "scheme": {"name": "normal"}}]}, f)
+    npy = os.path.join(tmp, "taken.npy")
+    os.mkdir(npy)
+    start = time.time()
+    r = run([binary, "init", spec, "--output", npy, "--force", "--device", "cpu", "--quiet"])
+    check(r.returncode == 1 and "is a directory" in r.stderr and time.time() - start < 5 and temporaries(tmp) == [],
+          f"init --force onto a directory named .npy: refused up front ({r.stderr.strip()}, {time.time() - start:.1f} s)")
+
+
+def check_races(binary, tmp, check):
+    spec = os.path.join(tmp, "big.json")
+    with open(spec, "w") as f:
+        json.dump(BIG, f)
+    for what, output, extra in (("a single file", os.path.join(tmp, "race.safetensors"), []),
+                                ("a sharded folder", os.path.join(tmp, "race") + "/", ["--max-shard-size", "40MB"])):
+        folder = os.path.dirname(output) if not output.endswith("/") else output
+        # The first writer passes its up-front check, is stopped mid-write; a second writes the path and wins.
+        first = subprocess.Popen([binary, "init", spec, "--output", output, "--device", "cpu", "--quiet", "--seed", "1", *extra],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        began = wait_for_temporary(folder, first)
+        first.send_signal(signal.SIGSTOP)
+        second = run([binary, "init", spec, "--output", output, "--device", "cpu", "--quiet", "--seed", "2", *extra])
+        first.send_signal(signal.SIGCONT)
+        _, err = first.communicate(timeout=120)
+        lines = error_lines(err)
+        index = os.path.join(folder, "model.safetensors.index.json") if extra else output
+        r = run([binary, "verify", "--quiet", index])
+        seed = json.load(open(index))["metadata"]["tensorseed.seed"] if extra else file_seed(index)
+        check(began is not None and second.returncode == 0 and first.returncode == 1 and len(lines) == 1
+              and "created by another process" in lines[0] and r.returncode == 0 and temporaries(folder) == [] and seed == "2",
+              f"{what}: a writer that resumes after another wrote the path fails with one line and keeps the winner's files "
+              f"(first exit {first.returncode}: {err.strip()!r}; second exit {second.returncode}; verify {r.returncode}; "
+              f"seed {seed}; left {temporaries(folder)})")
+
+    # Four writers at once to one new path: exactly one wins; the others fail with one line; no temporary file is left.
+    output = os.path.join(tmp, "four.safetensors")
+    procs = [subprocess.Popen([binary, "init", spec, "--output", output, "--device", "cpu", "--quiet", "--seed", str(s)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for s in range(4)]
+    results = [(p.wait(timeout=300), p.stderr.read()) for p in procs]
+    winners = [code for code, _ in results if code == 0]
+    losers = [err for code, err in results if code != 0]
+    check(len(winners) == 1 and all(len(error_lines(e)) == 1 and ("already exists" in e or "another process" in e) for e in losers)
+          and temporaries(tmp) == [] and run([binary, "verify", "--quiet", output]).returncode == 0,
+          f"four writers at once: exactly one wins ({[c for c, _ in results]}, {[e.strip() for e in losers]})")
+
+
+def check_signals(binary, tmp, check):
+    spec = os.path.join(tmp, "big.json")
+    with open(spec, "w") as f:
+        json.dump(BIG, f)
+    out = os.path.join(tmp, "hup.safetensors")
+    p = subprocess.Popen([binary, "init", spec, "--output", out, "--device", "cpu", "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_for_temporary(tmp, p)
+    p.send_signal(signal.SIGHUP)
+    _, err = p.communicate(timeout=120)
+    check(p.returncode == 129 and "interrupted by signal 1" in err and os.listdir(tmp) == ["big.json"],
+          f"SIGHUP mid-write: exit 129, nothing left (exit {p.returncode}, {err.strip()!r}, {os.listdir(tmp)})")
+
+    # Under nohup (SIGHUP ignored when the process starts) a closed terminal does not stop the write.
+    p = subprocess.Popen(["nohup", binary, "init", spec, "--output", out, "--device", "cpu", "--quiet"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp)
+    wait_for_temporary(tmp, p)
+    p.send_signal(signal.SIGHUP)
+    p.communicate(timeout=300)
+    check(p.returncode == 0 and run([binary, "verify", "--quiet", out]).returncode == 0, f"nohup: SIGHUP is ignored, the write completes (exit {p.returncode})")
+    if os.path.exists(out):
+        os.remove(out)
+    if os.path.exists(os.path.join(tmp, "nohup.out")):
+        os.remove(os.path.join(tmp, "nohup.out"))
+
+    # SIGKILL cannot be caught: the temporary file stays until a later run removes it.
+    folder = os.path.join(tmp, "killed")
+    for cleaner in ("clean", "next write"):
+        # A live writer (stopped, not dead), started first: its temporary file must never be taken for stale.
+        live = subprocess.Popen([binary, "init", spec, "--output", os.path.join(folder, "live.safetensors"), "--device", "cpu", "--quiet"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        live_temporary = wait_for_temporary(folder, live)
+        live.send_signal(signal.SIGSTOP)
+        p = subprocess.Popen([binary, "init", spec, "--output", folder + "/", "--device", "cpu", "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.time() + 30
+        while time.time() < deadline and len(temporaries(folder)) < 2:
+            time.sleep(0.005)
+        p.kill()
+        p.wait()
+        left = ([t for t in temporaries(folder) if t != live_temporary] or [None])[0]
+        check(left is not None and live_temporary is not None, f"SIGKILL leaves the temporary file {left}")
+        live_temporary = [live_temporary]
+        os.makedirs(folder, exist_ok=True)
+        other_host = ".model.safetensors.tensorseed-00000000-" + str(os.getpid()) + "-00000000.tmp"
+        open(os.path.join(folder, other_host), "w").close()
+        if cleaner == "clean":
+            r = run([binary, "init", "--clean", "--output", folder + "/"])
+        else:
+            r = run([binary, "init", "--output", os.path.join(folder, "next.safetensors"), "--device", "cpu", "--quiet"])
+        remaining = temporaries(folder)
+        live.send_signal(signal.SIGCONT)
+        live.terminate()
+        live.wait()
+        check(r.returncode == 0 and left in r.stderr and "no longer running" in r.stderr and str(p.pid) in r.stderr
+              and left not in remaining and other_host in remaining and all(t in remaining for t in live_temporary) and len(live_temporary) == 1,
+              f"{cleaner}: the dead process's temporary file is removed, saying so; the live one's and the other host's are kept "
+              f"({r.stderr.strip()!r}, left {remaining})")
+        for f in os.listdir(folder):
+            os.remove(os.path.join(folder, f))
+    r = run([binary, "init", "--clean", "--output", folder + "/"])
+    check(r.returncode == 0 and "no stale temporary files" in r.stdout and r.stderr == "", f"init --clean with nothing to do says so ({r.stdout.strip()})")
+
+
+def check_names(binary, tmp, check):
+    for name in ("a" * (247 - len(".safetensors")) + ".safetensors", "b" * (255 - len(".safetensors")) + ".safetensors",
+                 "é" * 100 + "x" * (247 - 200 - len(".safetensors")) + ".safetensors"):
+        out = os.path.join(tmp, name)
+        r = run([binary, "init", "--output", out, "--device", "cpu", "--quiet"])
+        check(r.returncode == 0 and os.path.exists(out) and temporaries(tmp) == [],
+              f"init --output with a {len(name.encode())}-byte name ({r.stderr.strip()})")
+        os.remove(out)
+        r = run([binary, "generate", "--device", "cpu", "--count", "10", "--output", out])
+        check(r.returncode == 0 and os.path.getsize(out) == 40, f"generate --output with a {len(name.encode())}-byte name ({r.stderr.strip()})")
+        os.remove(out)
+
+    spec = os.path.join(tmp, "five.json")
+    with open(spec, "w") as f:
+        json.dump({"tensors": [{"name": f"t{i}", "shape": [1000]} for i in range(5)], "rules": [{"pattern": "*", "scheme": {"name": "zeros"}}]}, f)
+    # Shard names add "-00001-of-00005" (15 bytes) to the stem: a 247-byte base name gives 262-byte shard names.
+    base = "c" * (247 - len(".safetensors")) + ".safetensors"
+    r = run([binary, "init", spec, "--output", os.path.join(tmp, base), "--max-shard-size", "4KB", "--device", "cpu", "--quiet"])
+    check(r.returncode == 1 and "262 bytes" in r.stderr and "-00001-of-00005" in r.stderr and len(error_lines(r.stderr)) == 1
+          and sorted(os.listdir(tmp)) == ["five.json"], f"shard names over 255 bytes: refused up front ({r.stderr.strip()[:120]}...)")
+    # 240-byte shard names fit; their temporary names (cut and hashed) stay distinct and within 255 bytes.
+    base = "d" * (240 - 15 - len(".safetensors")) + ".safetensors"
+    folder = os.path.join(tmp, "long")
+    p = subprocess.Popen([binary, "init", spec, "--output", os.path.join(folder, base), "--max-shard-size", "4KB", "--device", "cpu", "--quiet"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, err = p.communicate(timeout=60)
+    index = os.path.join(folder, base + ".index.json")
+    check(p.returncode == 0 and len(os.listdir(folder)) == 6 and max(len(f.encode()) for f in os.listdir(folder)) == 240
+          and run([binary, "verify", "--quiet", index]).returncode == 0,
+          f"a set with 240-byte shard names writes and verifies ({err.strip()})")
+
+
+def main():
+    tally = Tally()
+    binary = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/release/tensorseed")
+    for part in (check_clobber, check_races, check_signals, check_names):
+        with tempfile.TemporaryDirectory() as tmp:
+            part(binary, tmp, tally.check)
+    return tally.report("output")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -7,6 +7,10 @@ need_debs=()
 for pkg in ocl-icd-opencl-dev opencl-headers pocl-opencl-icd clinfo; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need_debs+=("$pkg")
 done
+# The offline GPU compile check (Benchmarks/gpu/compile_report.py): clang, llc and libclc's AMD and NVIDIA built-ins.
+for pkg in clang-15 llvm-15 libclc-15; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need_debs+=("$pkg")
+done
 if ((${#need_debs[@]})); then
     echo "tensorseed: installing Debian packages: ${need_debs[*]}" >&2
     sudo=""

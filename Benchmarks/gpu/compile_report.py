@@ -29,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sass_paths  # noqa: E402
@@ -212,7 +213,10 @@ def main():
         for lanes, layout in layouts:
             for kernel, f in sorted(nvidia[lanes].items()):
                 if "opcodes" in f:
-                    common = ", ".join(f"{op} {count / f['elements']:.1f}" for op, count in f["opcodes"].most_common(9))
+                    stems = Counter()
+                    for op, count in f["opcodes"].items():
+                        stems[op.split(".")[0]] += count
+                    common = ", ".join(f"{op} {count / f['elements']:.1f}" for op, count in stems.most_common(9))
                     print(f"  {kernel} {layout}: {f['per_element']:.1f} = {common}" + (f" ({f['note']})" if f["note"] else ""))
     else:
         print("(NVIDIA figures: install PyPI's triton wheel, which ships ptxas and cuobjdump, or set PTXAS)")

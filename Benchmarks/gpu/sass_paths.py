@@ -67,7 +67,7 @@ def blocks(instructions):
 
 
 def full_group_path(instructions, elements):
-    """(instructions per work-item iteration, opcode counts, note) on the full float32 path, or None."""
+    """(instructions per work-item iteration, counts by full opcode name, note) on the full float32 path, or None."""
     spans, edges, back = blocks(instructions)
     need = 4 * elements
 
@@ -119,5 +119,5 @@ def full_group_path(instructions, elements):
     opcodes = Counter()
     for k in path:
         s, e = spans[k]
-        opcodes.update(op.split(".")[0] for _, _, op, _ in instructions[s:e + 1] if op != "NOP")
+        opcodes.update(op for _, _, op, _ in instructions[s:e + 1] if op != "NOP")
     return total, opcodes, note

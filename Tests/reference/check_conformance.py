@@ -6,7 +6,7 @@ the first differing element, a reproducer that shows the difference when pasted,
 device made to flip one bit by the test hook TENSORSEED_TEST_FLIP_BIT; `--device auto` never picks the
 simulator; `generate --dtype` writes the storage types as NumPy rounds them.
 
-    python3 Tests/reference/check_devices.py .build/release/tensorseed
+    python3 Tests/reference/check_conformance.py .build/release/tensorseed
 """
 import os
 import re
@@ -61,7 +61,7 @@ def main():
     for path, what in ((POCL_ICD, "PoCL (Debian pocl-opencl-icd)"), (OCLGRIND_ICD_LIBRARY, "Oclgrind (Debian oclgrind)")):
         if not os.path.exists(path):
             check(False, f"{what} is not installed ({path}); scripts/ensure-deps.sh installs it")
-            return tally.report("devices")
+            return tally.report("conformance")
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, OCL_ICD_VENDORS=vendors_folder(tmp))
         env.pop("TENSORSEED_OPENCL_LIBRARY", None)
@@ -73,7 +73,7 @@ def main():
         oclgrind = next((d for d, (p, _) in devices.items() if "Oclgrind" in p), None)
         check(pocl and oclgrind, f"both PoCL and Oclgrind are listed:\n{listing}")
         if not (pocl and oclgrind):
-            return tally.report("devices")
+            return tally.report("conformance")
         check("simulator" in devices[oclgrind][1] and "<- auto" not in devices[oclgrind][1],
               f"Oclgrind (GPU+CPU+accelerator by its own account) is marked a simulator and not picked by auto:\n{listing}")
         check("auto -> cpu" in listing, f"auto falls back to the CPU engine with only PoCL and a simulator:\n{listing}")
@@ -139,7 +139,21 @@ def main():
         r = subprocess.run(base + ["--dtype", "bf16", "--output", os.path.join(tmp, "x.npy")], capture_output=True, text=True)
         check(r.returncode != 0 and "NumPy has no bfloat16" in r.stderr and not os.path.exists(os.path.join(tmp, "x.npy")),
               f"--dtype bf16 to .npy is refused with a reason: {r.stderr.strip()!r}")
-    return tally.report("devices")
+        # Benchmarks/gpu/run.sh end to end on PoCL (alone, as the GPU run would see one vendor), small size:
+        # devices, the conformance battery, bench, init on the device and the CPU engine, cmp.
+        pocl_only = os.path.join(tmp, "pocl-only")
+        os.makedirs(pocl_only)
+        shutil.copy(POCL_ICD, pocl_only)
+        script = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                              "Benchmarks", "gpu", "run.sh")
+        out = os.path.join(tmp, "gpu-run")
+        r = subprocess.run(["bash", script, "--binary", binary, "--device", "opencl:0.0", "--size", "small", "--out", out],
+                           env=dict(env, OCL_ICD_VENDORS=pocl_only), capture_output=True, text=True, timeout=900)
+        tail = r.stdout[r.stdout.rfind("== summary"):]
+        check(r.returncode == 0 and "conformance: every engine PASS" in tail and "files are identical" in tail
+              and tail.count("bench: ") >= 6 and os.path.exists(os.path.join(out, "run.log")),
+              f"Benchmarks/gpu/run.sh --size small runs end to end on PoCL (exit {r.returncode}):\n{tail or r.stdout[-2000:]}{r.stderr[-1000:]}")
+    return tally.report("conformance")
 
 
 if __name__ == "__main__":

@@ -66,7 +66,7 @@ if [ -z "$binary" ]; then
     fi
 fi
 if "$binary" --help >/dev/null 2>&1; then
-    note "build: $binary runs ($("$binary" --help 2>&1 | head -1))"
+    note "build: $binary runs ($(stat -c %s "$binary") bytes, $(sha256sum "$binary" | cut -c1-12))"
 else
     fail "the binary $binary does not run"; printf '%s\n' "${summary[@]}" | tee -a "$log"; exit 1
 fi

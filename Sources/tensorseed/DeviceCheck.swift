@@ -68,7 +68,8 @@ struct DeviceCheck {
 }
 
 /// The command lines that show a failing check's difference: `tensorseed generate` of the same range on the
-/// engine and on the CPU engine, and `cmp` of the two files.
+/// engine and on the CPU engine, and `cmp` of the two files (written through standard output, so that the
+/// lines can be pasted again).
 enum Reproducer {
     static func lines(_ check: ConformanceCheck, choice: EngineChoice, mismatch: ConformanceMismatch) -> [String] {
         let width = check.storage.byteSize
@@ -79,9 +80,9 @@ enum Reproducer {
                                               storage: storage)
             let file = "\(choice.description.replacingColons).\(storage.rawValue.lowercased())"
             let cpuFile = "cpu.\(storage.rawValue.lowercased())"
-            var lines = ["tensorseed generate --device \(choice) --no-self-check \(arguments) --output \(file)"]
+            var lines = ["tensorseed generate --device \(choice) --no-self-check \(arguments) --output - > \(file)"]
             if choice != .cpu {
-                lines.append("tensorseed generate --device cpu \(arguments) --output \(cpuFile)")
+                lines.append("tensorseed generate --device cpu \(arguments) --output - > \(cpuFile)")
                 lines.append("cmp \(file) \(cpuFile)   # first difference at byte \(position * width + 1) (element \(mismatch.index))")
             }
             if case .published = check.reference {
@@ -93,8 +94,8 @@ enum Reproducer {
             let arguments = generateArguments(seed: seed, name: name, offset: 0, count: rows * columns,
                                               distribution: .standardNormal, storage: .float32)
             let file = "\(choice.description.replacingColons).f32"
-            return ["tensorseed generate --device \(choice) --no-self-check \(arguments) --output \(file)",
-                    "tensorseed generate --device cpu \(arguments) --output cpu.f32",
+            return ["tensorseed generate --device \(choice) --no-self-check \(arguments) --output - > \(file)",
+                    "tensorseed generate --device cpu \(arguments) --output - > cpu.f32",
                     "cmp \(file) cpu.f32",
                     "# the \(rows) × \(columns) orthogonal tensor is computed on the host from these normals: if they agree, "
                     + "its element \(mismatch.index) differs in the host's QR"]

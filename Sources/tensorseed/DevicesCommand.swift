@@ -9,9 +9,21 @@ struct DevicesCommand: ParsableCommand {
         abstract: "List OpenCL platforms and devices (the --device opencl:P.D names) and what --device auto picks; "
             + "--check proves each gives TensorSeed's bits.",
         discussion: """
-            Run `tensorseed devices --check` on a new machine (a new GPU node, driver or container) before             trusting it: it runs a fixed battery on the CPU engine and on every OpenCL device it finds, and             prints one row per engine, PASS or FAIL. The battery: SPEC.md's published test vectors; ranges of             every distribution stored as f32, f16, bf16 and f64 at awkward offsets (inside a 32-element group,             across element 2^34, ending at element 2^64 - 1), compared bit for bit with the CPU engine; results             that are subnormal floats (wrong on a device that flushes them to zero); an orthogonal tensor             (normals on the device, QR on the host); and, at full size, a range of two chunks. A FAIL row names             the first differing element (index, expected and actual bits) and the `tensorseed generate` pair             that shows it. The exit status is 1 if any engine fails.
+            Run `tensorseed devices --check` on a new machine (a new GPU node, driver or container image) \
+            before trusting it: it runs a fixed battery on the CPU engine and on every OpenCL device it \
+            finds, and prints one row per engine, PASS or FAIL. The battery: SPEC.md's published test \
+            vectors; ranges of every distribution stored as f32, f16, bf16 and f64 at awkward offsets \
+            (inside a 32-element group, across element 2^34, ending at element 2^64 - 1), compared bit for \
+            bit with the CPU engine; results that are subnormal floats (wrong on a device that flushes them \
+            to zero); an orthogonal tensor (normals on the device, QR on the host); and, at full size, a \
+            range of two chunks. A FAIL row names the first differing element (index, expected and actual \
+            bits) and the `tensorseed generate` pair and `cmp` that show it. The exit status is 1 if any \
+            engine fails.
 
-            The check lives under `devices` because it is about them: the rows are the devices this command             lists, under the names that --device takes. Simulators (Oclgrind) get a smaller battery, since             they interpret every work-item; --size overrides. --device auto never picks a simulator.
+            The check lives under `devices` because it is about them: its rows are the devices this \
+            command lists, under the names --device takes. \
+            Simulators (Oclgrind) get a smaller battery, since they interpret every work-item (--size \
+            overrides); --device auto never picks a simulator.
 
             Examples:
               tensorseed devices                               # list

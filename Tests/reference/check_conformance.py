@@ -108,9 +108,16 @@ def main():
         outputs = []
         for command in commands:
             words = shlex.split(command.split("#")[0])
+            target = None
+            if ">" in words:   # tensorseed generate ... --output - > FILE
+                words, target = words[:words.index(">")], words[words.index(">") + 1]
             if words[0] == "tensorseed":
                 words[0] = binary
-            outputs.append(subprocess.run(words, env=hooked, cwd=work, capture_output=True, text=True, timeout=120))
+            if target:
+                with open(os.path.join(work, target), "wb") as f:
+                    outputs.append(subprocess.run(words, env=hooked, cwd=work, stdout=f, stderr=subprocess.PIPE, timeout=120))
+            else:
+                outputs.append(subprocess.run(words, env=hooked, cwd=work, capture_output=True, text=True, timeout=120))
         check(all(o.returncode == 0 for o in outputs[:2]), f"the generate commands run: {[o.stderr for o in outputs[:2]]}")
         stated = re.search(r"first difference at byte (\d+)", r.stdout)
         check(len(outputs) == 3 and outputs[2].returncode == 1 and stated and f"byte {stated.group(1)}," in outputs[2].stdout,

@@ -80,6 +80,19 @@ if command -v nvidia-smi >/dev/null; then
         --format=csv || true
 fi
 
+# NVIDIA's OpenCL driver ships with the GPU driver but is not always registered: if nothing in
+# /etc/OpenCL/vendors names it and OCL_ICD_VENDORS is unset, register the libnvidia-opencl.so.1 that
+# ldconfig knows in a folder of this run's own (the ICD loader itself, libOpenCL.so.1, must be on
+# LD_LIBRARY_PATH or installed).
+if command -v nvidia-smi >/dev/null && [ -z "${OCL_ICD_VENDORS:-}" ] && ! grep -qs nvidia /etc/OpenCL/vendors/*.icd; then
+    nvidia_icd=$(ldconfig -p 2>/dev/null | sed -nE 's/.*libnvidia-opencl\.so\.1 .*=> (.*)/\1/p' | head -1)
+    if [ -n "$nvidia_icd" ]; then
+        mkdir -p "$out/vendors" && echo "$nvidia_icd" >"$out/vendors/nvidia.icd"
+        export OCL_ICD_VENDORS="$out/vendors"
+        say "registered $nvidia_icd for this run (OCL_ICD_VENDORS=$OCL_ICD_VENDORS)"
+    fi
+fi
+
 # 3. Devices and the conformance battery.
 say "== devices"
 listing=$("$binary" devices 2>&1); echo "$listing" | tee -a "$log"

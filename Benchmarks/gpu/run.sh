@@ -26,7 +26,7 @@
 #   OCL_ICD_VENDORS=$d Benchmarks/gpu/run.sh --device opencl:1.0                 # PoCL, full size
 #   OCL_ICD_VENDORS=$d Benchmarks/gpu/run.sh --device opencl:0.0 --size small    # Oclgrind
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+root=$(cd "$(dirname "$0")/../.." && pwd)
 binary="" device="" size=full out="" dtype=bf16
 while (($#)); do
     case "$1" in
@@ -58,8 +58,8 @@ say "== tensorseed GPU run, $(date -u +%Y-%m-%dT%H:%M:%SZ), size $size, log $log
 # 1. Build check.
 if [ -z "$binary" ]; then
     if command -v swift >/dev/null; then
-        step swift build -c release --product tensorseed || { fail "swift build"; }
-        binary=.build/release/tensorseed
+        step swift build --package-path "$root" -c release --product tensorseed || { fail "swift build"; }
+        binary=$root/.build/release/tensorseed
     else
         say "no Swift toolchain here: pass a prebuilt binary with --binary (built elsewhere with --static-swift-stdlib)"
         exit 1

@@ -15,4 +15,4 @@ python3 Tests/reference/check_loader.py .build/release/tensorseed
 python3 Tests/reference/check_generate.py .build/release/tensorseed
 python3 Tests/reference/check_safetensors.py .build/release/tensorseed
 swift test "${flags[@]}" --skip-build --disable-swift-testing
-python3 Tests/reference/check_conformance.py .build/release/tensorseed; python3 Benchmarks/gpu/compile_report.py --check --no-nvidia
+python3 Tests/reference/check_conformance.py .build/release/tensorseed; python3 Tests/reference/check_compile_report.py

@@ -218,7 +218,7 @@ def main():
                         stems[op.split(".")[0]] += count
                     common = ", ".join(f"{op} {count / f['elements']:.1f}" for op, count in stems.most_common(9))
                     print(f"  {kernel} {layout}: {f['per_element']:.1f} = {common}" + (f" ({f['note']})" if f["note"] else ""))
-    else:
+    elif not args.no_nvidia:
         print("(NVIDIA figures: install PyPI's triton wheel, which ships ptxas and cuobjdump, or set PTXAS)")
     if plain:
         print(f"note: without forced inlining, the code calls functions it never defines: {', '.join(plain)} "

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs what TensorSeed needs when it is missing: the OpenCL headers, ICD loader and the PoCL
 # CPU device (Debian packages), numpy for the reference cross-check and safetensors + ml_dtypes for the interop check. Sourced by run.sh and test.sh.
+# With TENSORSEED_NEED_OCLGRIND=1 (test.sh) also Oclgrind, the second OpenCL implementation the tests run on (a
+# simulator with checkers; its package registers nothing in /etc/OpenCL/vendors, and scripts/opencl-vendors.sh lists
+# it for the tests only).
 set -euo pipefail
 
 need_debs=()
-for pkg in ocl-icd-opencl-dev opencl-headers pocl-opencl-icd clinfo; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need_debs+=("$pkg")
-done
-# The offline GPU compile check (Benchmarks/gpu/compile_report.py): clang, llc and libclc's AMD and NVIDIA built-ins.
-for pkg in clang-15 llvm-15 libclc-15; do
+debs=(ocl-icd-opencl-dev opencl-headers pocl-opencl-icd clinfo)
+if [ "${TENSORSEED_NEED_OCLGRIND:-0}" = 1 ]; then debs+=(oclgrind); fi
+# With TENSORSEED_NEED_GPU_COMPILER=1 (test.sh) the offline GPU compile check's clang, llc and libclc (AMD, NVIDIA).
+if [ "${TENSORSEED_NEED_GPU_COMPILER:-0}" = 1 ]; then debs+=(clang-15 llvm-15 libclc-15); fi
+for pkg in "${debs[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need_debs+=("$pkg")
 done
 if ((${#need_debs[@]})); then

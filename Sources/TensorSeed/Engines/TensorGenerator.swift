@@ -109,6 +109,12 @@ public final class TensorGenerator: @unchecked Sendable {
         return selection
     }
 
+    /// Makes `choice` run on `engine` from now on (tests: an engine built with a small chunk or a forced kernel layout).
+    func use(_ engine: any TensorEngine, for choice: EngineChoice) {
+        engines[choice] = EngineChoice.Selection(engine: engine, reason: "\(choice): \(engine.name), set by the caller")
+        lastStructure = nil
+    }
+
     /// Fills `buffer` (resized to the tensor's byte size) with tensor `tensor` of `shape`, initialized by
     /// `scheme` and stored as `dtype`, little-endian. Returns the resolved recipe (for metadata).
     @discardableResult

@@ -6,11 +6,12 @@
 # and odd output paths, loads a written Hugging Face folder with transformers; then, on two OpenCL
 # implementations (PoCL and Oclgrind, listed together by scripts/opencl-vendors.sh), the CLI's bits against
 # the CPU engine and the XCTest device matrix (OpenCLMatrixTests); the kernels under Oclgrind's checkers;
-# then every other XCTest (the OpenCL ones against PoCL).
+# then every other XCTest (the OpenCL ones against PoCL); last, `tensorseed devices --check` and
+# Benchmarks/gpu/run.sh on PoCL and Oclgrind, and the offline GPU compile check (gfx906 scratch and occupancy).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TENSORSEED_NEED_NUMPY=1 TENSORSEED_NEED_SAFETENSORS=1 TENSORSEED_NEED_OCLGRIND=1 TENSORSEED_NEED_TRANSFORMERS=1 \
-    source scripts/ensure-deps.sh
+    TENSORSEED_NEED_GPU_COMPILER=1 source scripts/ensure-deps.sh
 flags=(-c release -Xswiftc -enable-testing)
 swift build "${flags[@]}" --build-tests
 python3 Tests/reference/check_cli.py .build/release/tensorseed
@@ -27,3 +28,5 @@ bundle="$(swift build "${flags[@]}" --show-bin-path)/TensorSeedPackageTests.xcte
 if [ -f "$bundle" ] && [ -x "$bundle" ]; then checker=("$bundle"); else checker=(swift test "${flags[@]}" --skip-build --disable-swift-testing); fi
 python3 Tests/oclgrind/check_oclgrind.py "${checker[@]}"
 swift test "${flags[@]}" --skip-build --disable-swift-testing --skip 'OpenCLMatrixTests|OclgrindCheckTests'
+python3 Tests/reference/check_conformance.py .build/release/tensorseed
+python3 Tests/reference/check_compile_report.py

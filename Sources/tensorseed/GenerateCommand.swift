@@ -4,15 +4,17 @@ import TensorSeed
 import Glibc
 #endif
 
-/// `tensorseed generate`: little-endian float32 values of one tensor range, raw or as .npy, for tools and cross-checks.
+/// `tensorseed generate`: little-endian values (float32 unless --dtype) of one tensor range, raw or as .npy,
+/// for tools and cross-checks.
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Write elements [offset, offset+count) of one tensor's stream as little-endian float32: raw, or .npy.",
+        abstract: "Write elements [offset, offset+count) of one tensor's stream as little-endian float32 (or --dtype): raw, or .npy.",
         discussion: """
             Examples:
               tensorseed generate --seed 42 --name w --count 1000 --output w.f32   # raw
               tensorseed generate --seed 42 --name w --count 1000 --output w.npy   # NumPy .npy, shape (1000,), <f4
+              tensorseed generate --seed 42 --name w --count 1000 --dtype bf16 --output w.bf16   # raw bfloat16
             """
     )
 
@@ -28,14 +30,24 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Threads for the CPU engine (default: all cores).")
     var threads: Int?
     @OptionGroup var engine: EngineOptions
-    @Option(help: "Output file: NAME.npy for NumPy's format, any other name for raw float32 ('-' for standard output).")
+    @Option(help: ArgumentHelp("Storage type of the values, as init stores them: f32, f16, bf16 or f64 (bf16 only raw: "
+                               + "NumPy has no bfloat16).", valueName: "f32|f16|bf16|f64"))
+    var dtype: String = "f32"
+    @Option(help: "Output file: NAME.npy for NumPy's format, any other name for raw values ('-' for standard output).")
     var output: String
     @Flag(help: "Replace the output file if it exists (never a directory). Without it an existing file, or a symbolic link, is kept and nothing is written.")
     var force = false
 
+    /// `--dtype`, parsed (validated in `validate`).
+    private var storage: StorageType { StorageType(name: dtype) ?? .float32 }
+
     func validate() throws {
         guard count >= 0 else { throw ValidationError("--count must be >= 0 (got \(count))") }
         if let threads, threads < 1 { throw ValidationError("--threads must be >= 1 (got \(threads))") }
+        guard let type = StorageType(name: dtype) else { throw ValidationError("unknown --dtype '\(dtype)' (use f32, f16, bf16, f64)") }
+        if output.lowercased().hasSuffix(".npy") && NpyFormat.descr(type) == nil {
+            throw ValidationError("--dtype \(dtype) cannot be written as .npy (NumPy has no bfloat16): name a raw output file")
+        }
         if count > 0 {
             do { try EngineError.checkRange(offset: offset, count: count) } catch { throw ValidationError("\(error)") }
         }
@@ -52,37 +64,42 @@ struct GenerateCommand: ParsableCommand {
 
     private func write(with engine: any TensorEngine) throws {
         let stream = TensorStream(seed: seed, name: name)
-        let header = output.lowercased().hasSuffix(".npy") ? NpyFormat.header(descr: "<f4", shape: [count]) : []
-        try writeAtomically(to: output, header: header, elements: count, force: force) { emit in
+        let type = storage
+        let header = output.lowercased().hasSuffix(".npy") ? NpyFormat.header(descr: NpyFormat.descr(type)!, shape: [count]) : []
+        var chunk = [UInt8](repeating: 0, count: min(Self.chunkElements, count) * type.byteSize)
+        try writeAtomically(to: output, header: header, elements: count, bytesPerElement: type.byteSize, force: force) { emit in
             var done = 0
             while done < count {
                 let n = min(Self.chunkElements, count - done)
-                try emit(try engine.generate(stream: stream, offset: offset + UInt64(done), count: n,
-                                                       distribution: distribution.value))
+                try chunk.withUnsafeMutableBytes { bytes in
+                    let part = UnsafeMutableRawBufferPointer(rebasing: bytes[0 ..< n * type.byteSize])
+                    try engine.fill(part, as: type, stream: stream, offset: offset + UInt64(done), distribution: distribution.value)
+                    try emit(UnsafeRawBufferPointer(part))
+                }
                 done += n
             }
         }
     }
 }
 
-/// Writes `header`, then the float32 values `produce` emits, little-endian: to `path` all or nothing
-/// (`RawFloatFile`; an existing file is replaced only with `force`), or raw to standard output for '-'.
-func writeAtomically(to path: String, header: [UInt8] = [], elements: Int, force: Bool,
-                     _ produce: (_ emit: ([Float]) throws -> Void) throws -> Void) throws {
+/// Writes `header`, then the bytes `produce` emits (`elements` values of `bytesPerElement` bytes, little-endian):
+/// to `path` all or nothing (`RawFloatFile`; an existing file is replaced only with `force`), or raw to standard
+/// output for '-'.
+func writeAtomically(to path: String, header: [UInt8] = [], elements: Int, bytesPerElement: Int, force: Bool,
+                     _ produce: (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
     guard path == "-" else {
         Interruption.installSignalHandlers()
         OutputLocation(output: path, file: true).removeStaleTemporaries()
-        return try RawFloatFile.write(to: path, header: header, elements: elements, force: force, produce)
+        return try RawFloatFile.write(to: path, header: header, elements: elements, bytesPerElement: bytesPerElement,
+                                      force: force, produce)
     }
-    try produce { values in
-        try values.withUnsafeBytes { bytes in
-            var done = 0
-            while done < bytes.count {
-                let n = write(1, bytes.baseAddress! + done, bytes.count - done)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { throw WriterError.writeFailed(path: "standard output", reason: String(cString: strerror(errno))) }
-                done += n
-            }
+    try produce { bytes in
+        var done = 0
+        while done < bytes.count {
+            let n = write(1, bytes.baseAddress! + done, bytes.count - done)
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw WriterError.writeFailed(path: "standard output", reason: String(cString: strerror(errno))) }
+            done += n
         }
     }
 }

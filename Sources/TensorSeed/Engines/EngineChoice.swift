@@ -1,7 +1,7 @@
 /// Which engine to run: `auto`, `cpu` or `opencl:P.D` (platform P, device D, as `tensorseed devices` lists them).
 ///
-/// `auto` picks the first GPU or accelerator OpenCL device and otherwise the CPU engine; an OpenCL
-/// CPU device (such as PoCL) is used only when named explicitly. Without any OpenCL platform,
+/// `auto` picks the first GPU or accelerator OpenCL device that is not a simulator, and otherwise the CPU
+/// engine; an OpenCL CPU device (such as PoCL) or a simulator (Oclgrind) is used only when named explicitly. Without any OpenCL platform,
 /// `auto` falls back to the CPU engine and says so, while `opencl:P.D` is an error.
 public enum EngineChoice: Sendable, Hashable, CustomStringConvertible {
     /// The first GPU or accelerator, else the CPU engine.
@@ -42,16 +42,23 @@ public enum EngineChoice: Sendable, Hashable, CustomStringConvertible {
         public let reason: String
     }
 
-    /// The device `auto` picks among `devices`: the first GPU or accelerator, if any.
+    /// The device `auto` picks among `devices`: the first GPU or accelerator that is not a simulator
+    /// (`OpenCLDeviceInfo.isSimulator`: Oclgrind calls itself a GPU), if any.
     public static func autoDevice(in devices: [OpenCLDeviceInfo]) -> OpenCLDeviceInfo? {
-        devices.first { $0.isGPUOrAccelerator }
+        devices.first { $0.isGPUOrAccelerator && !$0.isSimulator }
     }
 
     /// Makes the engine: `threads` is for the CPU engine, `selfCheck` for an OpenCL engine.
     ///
-    /// `discover` lists the OpenCL devices (replaceable for tests).
+    /// `discover` lists the OpenCL devices (replaceable for tests). `BitFlipTestHook` applies here.
     public func select(threads: Int? = nil, selfCheck: Bool = true,
                        discover: () throws -> [OpenCLDeviceInfo] = OpenCLDiscovery.devices) throws -> Selection {
+        let selection = try selectEngine(threads: threads, selfCheck: selfCheck, discover: discover)
+        let identifier = (selection.engine as? OpenCLEngine)?.device.identifier ?? "cpu"
+        return BitFlipTestHook.apply(selection, identifier: identifier)
+    }
+
+    private func selectEngine(threads: Int?, selfCheck: Bool, discover: () throws -> [OpenCLDeviceInfo]) throws -> Selection {
         switch self {
         case .cpu:
             return Selection(engine: CPUEngine(threads: threads), reason: "cpu: the CPU engine, as requested")
@@ -62,7 +69,8 @@ public enum EngineChoice: Sendable, Hashable, CustomStringConvertible {
                 return Selection(engine: cpu, reason: "auto: OpenCL unavailable (\(error)); using the CPU engine")
             }
             guard let device = EngineChoice.autoDevice(in: devices) else {
-                let found = devices.isEmpty ? "no devices" : devices.map(\.description).joined(separator: ", ")
+                let found = devices.isEmpty ? "no devices" : devices.map { $0.description + ($0.isSimulator ? " (simulator)" : "") }
+                    .joined(separator: ", ")
                 return Selection(engine: cpu, reason: "auto: no GPU or accelerator OpenCL device (found: \(found)); using the CPU engine")
             }
             do {

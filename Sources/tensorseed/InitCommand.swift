@@ -125,6 +125,7 @@ struct InitCommand: ParsableCommand {
                 let p = preset.flatMap { ModelPreset(rawValue: $0) } ?? ModelPreset.defaultPreset
                 plan = try p.plan(seed: seed ?? 0, dtype: type)
             }
+            if !isNpy { try plan.checkHeaderSizes(maxShardBytes: maxShardSize.flatMap(ByteSize.parse)) }
             if dryRun { return printPlan(plan) }
             Interruption.installSignalHandlers()
             let writer = SafetensorsWriter(engine: try EngineChoice(parsing: engineOptions.device), threads: threads,

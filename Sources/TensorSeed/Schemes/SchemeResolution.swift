@@ -115,18 +115,3 @@ extension InitScheme {
         guard condition else { throw SchemeError.invalidParameter(scheme: name, parameter: parameter, value: value, requirement: requirement) }
     }
 }
-
-/// Shape arithmetic.
-public enum TensorShape {
-    /// The number of elements, or nil if it does not fit in 63 bits or a dimension is negative.
-    public static func elementCount(_ shape: [Int]) -> Int? {
-        var n = 1
-        for d in shape {
-            guard d >= 0 else { return nil }
-            let (p, overflow) = n.multipliedReportingOverflow(by: d)
-            if overflow { return nil }
-            n = p
-        }
-        return n
-    }
-}

@@ -57,22 +57,41 @@ public struct SafetensorsHeader: Sendable, Hashable {
         return withUnsafeBytes(of: &length) { Array($0) } + json
     }
 
-    /// Reads and checks the header of the file at `path` (offsets in range, contiguous, sizes matching shapes).
-    public static func read(path: String) throws -> SafetensorsHeader {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw SafetensorsFormatError(path: path, message: "cannot open: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var lengthBytes = [UInt8](repeating: 0, count: 8)
-        guard pread(fd, &lengthBytes, 8, 0) == 8 else { throw SafetensorsFormatError(path: path, message: "shorter than the 8-byte header length") }
-        let length = lengthBytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
-        guard length > 0, length <= 100 << 20 else { throw SafetensorsFormatError(path: path, message: "header length \(length) is not plausible (not a safetensors file?)") }
-        var json = [UInt8](repeating: 0, count: Int(length))
-        guard pread(fd, &json, json.count, 8) == json.count else { throw SafetensorsFormatError(path: path, message: "the header is truncated") }
-        var stats = stat()
-        guard fstat(fd, &stats) == 0 else { throw SafetensorsFormatError(path: path, message: "cannot stat") }
+    /// The largest header safetensors reads: its `MAX_HEADER_SIZE` (huggingface/safetensors,
+    /// `safetensors/src/tensor.rs`: 100_000_000 bytes of JSON after the 8-byte length). TensorSeed refuses
+    /// to read longer headers and refuses to plan files whose header would be longer.
+    public static let maximumHeaderBytes = 100_000_000
+
+    /// Reads and checks the header of the file at `path` (a regular file; offsets in range, contiguous,
+    /// sizes matching shapes). With `checkingData`, the data section's size must be what the header
+    /// describes; without, only the 8 + N header bytes are read (a layout, for `init --like`).
+    public static func read(path: String, checkingData: Bool = true) throws -> SafetensorsHeader {
+        let file: InputFile.Handle
+        do { file = try InputFile.open(path) } catch let error as InputFileError {
+            throw SafetensorsFormatError(path: path, message: error.message)
+        }
+        defer { close(file.fd) }
+        func read(_ count: Int, at offset: Int) throws -> [UInt8] {
+            var bytes = [UInt8](repeating: 0, count: count)
+            do { _ = try InputFile.read(file.fd, into: &bytes, count: count, at: offset, path: path) } catch let error as InputFileError {
+                throw SafetensorsFormatError(path: path, message: error.message)
+            }
+            return bytes
+        }
+        guard file.size >= 8 else {
+            throw SafetensorsFormatError(path: path, message: "shorter than the 8-byte header length (not a safetensors file?)")
+        }
+        let length = try read(8, at: 0).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        guard length > 0, length <= UInt64(maximumHeaderBytes) else {
+            throw SafetensorsFormatError(path: path, message: "header length \(length) is not plausible (not a safetensors file?): safetensors headers are 1 to \(maximumHeaderBytes) bytes")
+        }
+        guard Int(length) <= file.size - 8 else {
+            throw SafetensorsFormatError(path: path, message: "shorter than the \(length)-byte header (not a safetensors file?)")
+        }
+        let json = try read(Int(length), at: 8)
         let header = try parse(json: json, path: path)
-        let available = Int(stats.st_size) - 8 - json.count
-        guard header.dataSize == available else {
+        let available = file.size - 8 - json.count
+        guard !checkingData || header.dataSize == available else {
             throw SafetensorsFormatError(path: path, message: "the data section has \(available) bytes but the header describes \(header.dataSize) (truncated or damaged file)")
         }
         return header
@@ -97,14 +116,22 @@ public struct SafetensorsHeader: Sendable, Hashable {
             guard let fields = value.object, let dtype = fields["dtype"]?.string, let dims = fields["shape"]?.array,
                   let offsets = fields["data_offsets"]?.array, offsets.count == 2,
                   let begin = offsets[0].int, let end = offsets[1].int, begin >= 0, end >= begin else {
-                throw SafetensorsFormatError(path: path, message: "tensor \"\(name)\": bad dtype, shape or data_offsets")
+                throw SafetensorsFormatError(path: path, message: "tensor \(PrintableText.quoted(name)): bad dtype, shape or data_offsets")
             }
             let shape = dims.compactMap(\.int)
-            guard shape.count == dims.count, let count = TensorShape.elementCount(shape) else {
-                throw SafetensorsFormatError(path: path, message: "tensor \"\(name)\": bad shape")
+            guard shape.count == dims.count, shape.allSatisfy({ $0 >= 0 }) else {
+                throw SafetensorsFormatError(path: path, message: "tensor \(PrintableText.quoted(name)): shape \(fields["shape"]!.rendered) is not a list of integers >= 0")
             }
-            if let type = StorageType(rawValue: dtype), count * type.byteSize != end - begin {
-                throw SafetensorsFormatError(path: path, message: "tensor \"\(name)\": \(end - begin) bytes for shape \(shape) of \(dtype)")
+            guard TensorShape.elementCount(shape) != nil else {
+                throw SafetensorsFormatError(path: path, message: "tensor \(PrintableText.quoted(name)): shape \(shape) has more than 2^63 - 1 elements")
+            }
+            if let type = StorageType(rawValue: dtype) {
+                guard let bytes = TensorShape.byteCount(shape, elementSize: type.byteSize) else {
+                    throw SafetensorsFormatError(path: path, message: "tensor \(PrintableText.quoted(name)): shape \(shape) of \(dtype) is more than 2^63 - 1 bytes")
+                }
+                guard bytes == end - begin else {
+                    throw SafetensorsFormatError(path: path, message: "tensor \(PrintableText.quoted(name)): \(end - begin) bytes for shape \(shape) of \(dtype)")
+                }
             }
             entries.append(SafetensorsEntry(name: name, dtype: dtype, shape: shape, begin: begin, end: end))
         }
@@ -112,7 +139,7 @@ public struct SafetensorsHeader: Sendable, Hashable {
         var position = 0
         for e in entries {
             guard e.begin == position else {
-                throw SafetensorsFormatError(path: path, message: "tensor \"\(e.name)\" starts at \(e.begin), expected \(position): the data is not contiguous")
+                throw SafetensorsFormatError(path: path, message: "tensor \(PrintableText.quoted(e.name)) starts at \(e.begin), expected \(position): the data is not contiguous")
             }
             position = e.end
         }

@@ -32,13 +32,11 @@ struct DistributionOptions: ParsableArguments {
         distribution == .uniform ? (low ?? 0, high ?? 1) : (low ?? -2, high ?? 2)
     }
 
+    /// The same check as every scheme's recipe (`Distribution.checkRepresentable`), plus std > 0.
     func validate() throws {
-        guard mean.isFinite, std.isFinite, std > 0 else {
-            throw ValidationError("--std must be a finite number > 0 and --mean finite (got mean \(mean), std \(std))")
-        }
-        let (low, high) = bounds
-        guard !low.isNaN, !high.isNaN, low < high, distribution != .uniform || (low.isFinite && high.isFinite) else {
-            throw ValidationError("--low and --high must be numbers with low < high, finite for uniform (got \(low), \(high))")
+        guard std > 0 || distribution == .uniform else { throw ValidationError("--std must be > 0 (got \(std))") }
+        do { try value.checkRepresentable(scheme: "--distribution \(distribution.rawValue)") } catch {
+            throw ValidationError("\(error) (--mean \(mean), --std \(std), --low \(bounds.low), --high \(bounds.high))")
         }
     }
 

@@ -16,16 +16,16 @@ struct GenerateCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "The 64-bit seed.")
+    @Option(parsing: .unconditional, help: "The 64-bit seed.", transform: NumberOption.unsigned("--seed"))
     var seed: UInt64 = 0
     @Option(help: "The tensor name.")
     var name: String = "w"
-    @Option(help: "Index of the first element.")
+    @Option(parsing: .unconditional, help: "Index of the first element.", transform: NumberOption.unsigned("--offset"))
     var offset: UInt64 = 0
-    @Option(help: "Number of elements.")
+    @Option(parsing: .unconditional, help: "Number of elements.")
     var count: Int
     @OptionGroup var distribution: DistributionOptions
-    @Option(help: "Threads for the CPU engine (default: all cores).")
+    @Option(parsing: .unconditional, help: "Threads for the CPU engine (default: all cores).")
     var threads: Int?
     @OptionGroup var engine: EngineOptions
     @Option(help: "Output file: NAME.npy for NumPy's format, any other name for raw float32 ('-' for standard output).")
@@ -33,6 +33,10 @@ struct GenerateCommand: ParsableCommand {
 
     func validate() throws {
         guard count >= 0 else { throw ValidationError("--count must be >= 0 (got \(count))") }
+        // Four bytes an element, and room for a .npy header: a larger count overflowed into a bogus size.
+        guard let bytes = TensorShape.byteCount([count], elementSize: 4), bytes <= Int.max - (1 << 20) else {
+            throw ValidationError("--count \(count) is too large: \(count) float32 values are more than 2^63 - 1 bytes, more than any file can hold")
+        }
         if let threads, threads < 1 { throw ValidationError("--threads must be >= 1 (got \(threads))") }
         if count > 0 {
             do { try EngineError.checkRange(offset: offset, count: count) } catch { throw ValidationError("\(error)") }

@@ -19,13 +19,13 @@ struct TensorSeedCommand: ParsableCommand {
 struct DistributionOptions: ParsableArguments {
     @Option(help: "Distribution: normal, uniform or truncated_normal.")
     var distribution: DistributionKind = .normal
-    @Option(help: "Mean of the (truncated) normal distribution.")
+    @Option(parsing: .unconditional, help: "Mean of the (truncated) normal distribution.")
     var mean: Float = 0
-    @Option(help: "Standard deviation of the (truncated) normal distribution (> 0).")
+    @Option(parsing: .unconditional, help: "Standard deviation of the (truncated) normal distribution (> 0).")
     var std: Float = 1
-    @Option(help: "Lower bound: of the uniform (default 0) or the truncated normal (absolute, default -2).")
+    @Option(parsing: .unconditional, help: "Lower bound: of the uniform (default 0) or the truncated normal (absolute, default -2).")
     var low: Float?
-    @Option(help: "Upper bound: of the uniform (default 1) or the truncated normal (absolute, default 2).")
+    @Option(parsing: .unconditional, help: "Upper bound: of the uniform (default 1) or the truncated normal (absolute, default 2).")
     var high: Float?
 
     private var bounds: (low: Float, high: Float) {

@@ -2,7 +2,8 @@
 # The whole test suite: installs what is missing, builds in release (the exhaustive accuracy and
 # statistical tests need optimized code), cross-checks the CLI against the independent numpy
 # reference, checks `bench`'s arguments and rows (and that peers.py reads them), checks written
-# safetensors files against the PyPI safetensors package, then runs every XCTest (the OpenCL ones
+# safetensors files against the PyPI safetensors package, feeds the CLI adversarial input (crafted headers,
+# FIFOs, non-finite parameters, huge specs), then runs every XCTest (the OpenCL ones
 # against PoCL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,4 +15,5 @@ python3 Tests/reference/check_bench.py .build/release/tensorseed
 python3 Tests/reference/check_loader.py .build/release/tensorseed
 python3 Tests/reference/check_generate.py .build/release/tensorseed
 python3 Tests/reference/check_safetensors.py .build/release/tensorseed
+python3 Tests/reference/check_hardening.py .build/release/tensorseed
 swift test "${flags[@]}" --skip-build --disable-swift-testing

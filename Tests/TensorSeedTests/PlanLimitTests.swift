@@ -41,6 +41,21 @@ final class PlanLimitTests: XCTestCase {
         XCTAssertNoThrow(try half.checkHeaderSizes())
     }
 
+    func testTheHeaderLengthIsTheLengthOfTheRenderedHeader() throws {
+        let spec = #"""
+            {"tensors": [{"name": "a\"b\\c\n\u0001é", "shape": [3, 4], "scheme": {"name": "variance_scaling", "scale": 2, "in_axis": [0]}},
+                         {"name": "x", "shape": [], "dtype": "bf16", "scheme": {"name": "ones"}},
+                         {"name": "emb", "shape": [10, 4], "dtype": "f64", "scheme": {"name": "embedding", "padding_idx": 2}},
+                         {"name": "o", "shape": [4, 3, 2], "dtype": "f16", "scheme": {"name": "orthogonal", "gain": 1.5}}]}
+            """#
+        let plan = try ModelSpec.plan(json: Data(spec.utf8))
+        for header in [SafetensorsWriter.header(plan), SafetensorsWriter.header(plan, digests: ["o": .max]),
+                       SafetensorsHeader(entries: [], metadata: [:]), SafetensorsHeader(entries: [], metadata: ["k": "v\u{7}"]),
+                       SafetensorsHeader(entries: SafetensorsWriter.header(plan).entries, metadata: [:])] {
+            XCTAssertEqual(header.jsonLength, header.jsonBytes().count)
+        }
+    }
+
     func testManyTensorsOverTheHeaderLimitAreRefusedUnlessSharded() throws {
         // 130,000 tensors of 200-byte names take more than 100 MB of header in one file (as 450,000 of short
         // names do); in shards of 1 MB each header is small.

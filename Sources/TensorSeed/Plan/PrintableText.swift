@@ -7,6 +7,8 @@ public enum PrintableText {
     /// overrides, zero-width characters), Zl, Zp (line and paragraph separators), Co (private use) and Cn
     /// (unassigned). Everything else, backslashes included, is kept as it is.
     public static func escaped(_ text: String) -> String {
+        // Printable ASCII, the common case, needs no look-up of Unicode properties.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
         guard text.unicodeScalars.contains(where: needsEscape) else { return text }
         var out = ""
         for scalar in text.unicodeScalars {

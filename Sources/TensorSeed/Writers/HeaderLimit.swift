@@ -8,7 +8,7 @@ extension ModelPlan {
         let groups = maxShardBytes.map { ShardPacking.pack(tensors.map(\.byteCount), maxBytes: $0) } ?? [Array(tensors.indices)]
         for group in groups {
             let shard = group.count == tensors.count ? self : try ModelPlan(seed: seed, tensors: group.map { tensors[$0] })
-            let length = SafetensorsWriter.header(shard).jsonBytes().count
+            let length = SafetensorsWriter.header(shard).jsonLength
             guard length > SafetensorsHeader.maximumHeaderBytes else { continue }
             let longest = shard.tensors.map(\.name.utf8.count).max() ?? 0
             let file = groups.count > 1 ? "a shard's" : "the file's"

@@ -2,7 +2,8 @@
 # The whole test suite: installs what is missing, builds in release (the exhaustive accuracy and
 # statistical tests need optimized code), cross-checks the CLI against the independent numpy
 # reference, checks `bench`'s arguments and rows (and that peers.py reads them), checks written
-# safetensors files against the PyPI safetensors package, checks what is left on disk after races, signals
+# safetensors files against the PyPI safetensors package, feeds the CLI adversarial input (crafted headers,
+# FIFOs, non-finite parameters, huge specs), checks what is left on disk after races, signals
 # and odd output paths, loads a written Hugging Face folder with transformers; then, on two OpenCL
 # implementations (PoCL and Oclgrind, listed together by scripts/opencl-vendors.sh), the CLI's bits against
 # the CPU engine and the XCTest device matrix (OpenCLMatrixTests); the kernels under Oclgrind's checkers;
@@ -19,6 +20,7 @@ python3 Tests/reference/check_bench.py .build/release/tensorseed
 python3 Tests/reference/check_loader.py .build/release/tensorseed
 python3 Tests/reference/check_generate.py .build/release/tensorseed
 python3 Tests/reference/check_safetensors.py .build/release/tensorseed
+python3 Tests/reference/check_hardening.py .build/release/tensorseed
 python3 Tests/reference/check_output.py .build/release/tensorseed
 python3 Tests/reference/check_hf_folder.py .build/release/tensorseed
 both=(env OCL_ICD_VENDORS="$(scripts/opencl-vendors.sh)" TENSORSEED_REQUIRE_DEVICES="pocl oclgrind")

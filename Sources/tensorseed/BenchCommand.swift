@@ -26,13 +26,13 @@ struct BenchCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Elements per fill: of the flat rows, and of the kaiming_normal weight (a multiple of \(BenchWorkload.kaimingColumns)).")
+    @Option(parsing: .unconditional, help: "Elements per fill: of the flat rows, and of the kaiming_normal weight (a multiple of \(BenchWorkload.kaimingColumns)).")
     var elements: Int = 1 << 26
-    @Option(help: "Rows and columns of the orthogonal row's square matrix.")
+    @Option(parsing: .unconditional, help: "Rows and columns of the orthogonal row's square matrix.")
     var orthogonalSize: Int = 1024
-    @Option(help: "Timed fills per row (best is reported).")
+    @Option(parsing: .unconditional, help: "Timed fills per row (best is reported).")
     var repeats: Int = 5
-    @Option(help: "Threads for the CPU engine (default: all cores).")
+    @Option(parsing: .unconditional, help: "Threads for the CPU engine (default: all cores).")
     var threads: Int?
     @Option(help: "Rows to measure, comma-separated: \(BenchWorkload.validNames).")
     var distributions: String = BenchWorkload.allCases.map(\.rawValue).joined(separator: ",")

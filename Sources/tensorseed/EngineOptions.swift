@@ -26,9 +26,3 @@ struct EngineOptions: ParsableArguments {
         try choice.select(threads: threads, selfCheck: !noSelfCheck)
     }
 }
-
-/// Prints `line` to standard error.
-func printError(_ line: String) {
-    let bytes = Array((line + "\n").utf8)
-    _ = write(2, bytes, bytes.count)
-}

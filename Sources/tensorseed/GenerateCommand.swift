@@ -18,16 +18,16 @@ struct GenerateCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "The 64-bit seed.")
+    @Option(parsing: .unconditional, help: "The 64-bit seed.", transform: NumberOption.unsigned("--seed"))
     var seed: UInt64 = 0
     @Option(help: "The tensor name.")
     var name: String = "w"
-    @Option(help: "Index of the first element.")
+    @Option(parsing: .unconditional, help: "Index of the first element.", transform: NumberOption.unsigned("--offset"))
     var offset: UInt64 = 0
-    @Option(help: "Number of elements.")
+    @Option(parsing: .unconditional, help: "Number of elements.")
     var count: Int
     @OptionGroup var distribution: DistributionOptions
-    @Option(help: "Threads for the CPU engine (default: all cores).")
+    @Option(parsing: .unconditional, help: "Threads for the CPU engine (default: all cores).")
     var threads: Int?
     @OptionGroup var engine: EngineOptions
     @Option(help: ArgumentHelp("Storage type of the values, as init stores them: f32, f16, bf16 or f64 (bf16 only raw: "
@@ -43,6 +43,10 @@ struct GenerateCommand: ParsableCommand {
 
     func validate() throws {
         guard count >= 0 else { throw ValidationError("--count must be >= 0 (got \(count))") }
+        // Four bytes an element, and room for a .npy header: a larger count overflowed into a bogus size.
+        guard let bytes = TensorShape.byteCount([count], elementSize: 4), bytes <= Int.max - (1 << 20) else {
+            throw ValidationError("--count \(count) is too large: \(count) float32 values are more than 2^63 - 1 bytes, more than any file can hold")
+        }
         if let threads, threads < 1 { throw ValidationError("--threads must be >= 1 (got \(threads))") }
         guard let type = StorageType(name: dtype) else { throw ValidationError("unknown --dtype '\(dtype)' (use f32, f16, bf16, f64)") }
         if output.lowercased().hasSuffix(".npy") && NpyFormat.descr(type) == nil {

@@ -32,6 +32,10 @@ struct InitCommand: ParsableCommand {
             A bad spec gives one line naming the file, line and column, tensor or layer and field, e.g.
               spec.yaml:12:7: tensors[3] "fc.weight": field "shape"[1] must be an integer >= 0, got -1
             The file records the seed, each tensor's scheme and a digest in __metadata__; check it with 'tensorseed verify'.
+            Limits (one error line, before anything is generated): spec and config files up to 100 MB; at most \
+            1,000,000 tensors (safetensors' 100 MB header holds about 400,000 in one file; real models have a few \
+            ten thousand); each file's header within safetensors' 100,000,000 bytes; no tensor named __metadata__; \
+            every scheme parameter, and every value it gives, finite in float32.
             """
     )
 
@@ -56,13 +60,13 @@ struct InitCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write a Hugging Face sharded set: shards of at most SIZE of tensor data (5GB, 500MB, 2GiB, or bytes), "
                                + "NAME-0000i-of-0000n.safetensors, and NAME.safetensors.index.json.", valueName: "SIZE"))
     var maxShardSize: String?
-    @Option(help: "The 64-bit seed (default: the spec's, else 0).")
+    @Option(parsing: .unconditional, help: "The 64-bit seed (default: the spec's, else 0).", transform: NumberOption.unsigned("--seed"))
     var seed: UInt64?
     @Option(help: "Storage type of tensors without their own: f32, f16, bf16, f64 (default: the spec's or preset's).")
     var dtype: String?
-    @Option(help: "Threads for the CPU engine (default: all cores).")
+    @Option(parsing: .unconditional, help: "Threads for the CPU engine (default: all cores).")
     var threads: Int?
-    @Option(help: "Size of each of the two staging buffers, in MiB.")
+    @Option(parsing: .unconditional, help: "Size of each of the two staging buffers, in MiB.")
     var chunkMib: Int = 32
     @Flag(help: "Replace existing output files (never a directory). Without it an existing file, or a symbolic link, is kept and nothing is written.")
     var force = false
@@ -141,6 +145,7 @@ struct InitCommand: ParsableCommand {
                 plan = try p.plan(seed: seed ?? 0, dtype: type)
                 config = try p.huggingFaceConfig()
             }
+            if !isNpy { try plan.checkHeaderSizes(maxShardBytes: maxShardSize.flatMap(ByteSize.parse)) }
             if dryRun { return printPlan(plan) }
             Interruption.installSignalHandlers()
             location.removeStaleTemporaries()

@@ -15,18 +15,18 @@ struct SampleCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "The 64-bit seed.")
+    @Option(parsing: .unconditional, help: "The 64-bit seed.", transform: NumberOption.unsigned("--seed"))
     var seed: UInt64 = 0
     @Option(help: "The tensor name; its stream id is FNV-1a-64 of the UTF-8 bytes.")
     var name: String = "w"
-    @Option(help: "Index of the first element to print.")
+    @Option(parsing: .unconditional, help: "Index of the first element to print.", transform: NumberOption.unsigned("--offset"))
     var offset: UInt64 = 0
-    @Option(help: "How many elements to print.")
+    @Option(parsing: .unconditional, help: "How many elements to print.")
     var count: Int = 8
     @OptionGroup var distribution: DistributionOptions
-    @Option(help: "Elements generated for the throughput line (0 to skip).")
+    @Option(parsing: .unconditional, help: "Elements generated for the throughput line (0 to skip).")
     var throughputElements: Int = 1 << 24
-    @Option(help: "Threads for the CPU engine (default: all cores).")
+    @Option(parsing: .unconditional, help: "Threads for the CPU engine (default: all cores).")
     var threads: Int?
     @OptionGroup var engineOptions: EngineOptions
 

@@ -19,26 +19,24 @@ struct TensorSeedCommand: ParsableCommand {
 struct DistributionOptions: ParsableArguments {
     @Option(help: "Distribution: normal, uniform or truncated_normal.")
     var distribution: DistributionKind = .normal
-    @Option(help: "Mean of the (truncated) normal distribution.")
+    @Option(parsing: .unconditional, help: "Mean of the (truncated) normal distribution.")
     var mean: Float = 0
-    @Option(help: "Standard deviation of the (truncated) normal distribution (> 0).")
+    @Option(parsing: .unconditional, help: "Standard deviation of the (truncated) normal distribution (> 0).")
     var std: Float = 1
-    @Option(help: "Lower bound: of the uniform (default 0) or the truncated normal (absolute, default -2).")
+    @Option(parsing: .unconditional, help: "Lower bound: of the uniform (default 0) or the truncated normal (absolute, default -2).")
     var low: Float?
-    @Option(help: "Upper bound: of the uniform (default 1) or the truncated normal (absolute, default 2).")
+    @Option(parsing: .unconditional, help: "Upper bound: of the uniform (default 1) or the truncated normal (absolute, default 2).")
     var high: Float?
 
     private var bounds: (low: Float, high: Float) {
         distribution == .uniform ? (low ?? 0, high ?? 1) : (low ?? -2, high ?? 2)
     }
 
+    /// The same check as every scheme's recipe (`Distribution.checkRepresentable`), plus std > 0.
     func validate() throws {
-        guard mean.isFinite, std.isFinite, std > 0 else {
-            throw ValidationError("--std must be a finite number > 0 and --mean finite (got mean \(mean), std \(std))")
-        }
-        let (low, high) = bounds
-        guard !low.isNaN, !high.isNaN, low < high, distribution != .uniform || (low.isFinite && high.isFinite) else {
-            throw ValidationError("--low and --high must be numbers with low < high, finite for uniform (got \(low), \(high))")
+        guard std > 0 || distribution == .uniform else { throw ValidationError("--std must be > 0 (got \(std))") }
+        do { try value.checkRepresentable(scheme: "--distribution \(distribution.rawValue)") } catch {
+            throw ValidationError("\(error) (--mean \(mean), --std \(std), --low \(bounds.low), --high \(bounds.high))")
         }
     }
 

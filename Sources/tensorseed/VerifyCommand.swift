@@ -8,7 +8,8 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Regenerate every tensor of a TensorSeed-written safetensors file from its metadata and compare bit for bit.",
         discussion: """
-            Prints OK or MISMATCH (with the first differing element) per tensor; exits non-zero on any mismatch.
+            Prints OK or MISMATCH (with the first differing element) per tensor; exits non-zero on any mismatch,
+            on any tensor it cannot check, and when it checked nothing (a file without tensors, no engine).
             A model.safetensors.index.json is checked against its shards' headers, then every shard is verified.
             --engines all regenerates on the CPU engine and on every OpenCL device present, each compared with the file.
             """
@@ -21,7 +22,7 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Regenerate on several engines and compare each with the file: 'all' (cpu and every OpenCL device) "
                                + "or a comma-separated list; replaces --device.", valueName: "all|E1,E2,..."))
     var engines: String?
-    @Option(help: "Threads for the CPU engine (default: all cores).")
+    @Option(parsing: .unconditional, help: "Threads for the CPU engine (default: all cores).")
     var threads: Int?
     @Flag(help: "Print only mismatches and the summary.")
     var quiet = false
@@ -29,17 +30,24 @@ struct VerifyCommand: ParsableCommand {
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one file") }
         do { _ = try EngineChoice(parsing: device) } catch { throw ValidationError("\(error)") }
-        if let engines, engines != "all" {
-            for e in engines.split(separator: ",") {
-                do { _ = try EngineChoice(parsing: String(e)) } catch { throw ValidationError("\(error)") }
-            }
+        if let engines, engines != "all" { _ = try Self.engineList(engines) }
+    }
+
+    /// The engines of a comma-separated `--engines` list; an empty list or entry is an error (a verify on no
+    /// engine would check nothing).
+    private static func engineList(_ text: String) throws -> [EngineChoice] {
+        let entries = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        guard !entries.contains(where: { $0.isEmpty }) else {
+            throw ValidationError("--engines '\(text)' \(text.isEmpty ? "names no engine" : "has an empty entry"): a verify on no engine checks nothing "
+                                  + "(give 'all' or a list such as cpu,opencl:0.0)")
         }
+        do { return try entries.map { try EngineChoice(parsing: $0) } } catch { throw ValidationError("\(error)") }
     }
 
     /// The engines to run: `--engines` (all: cpu and every OpenCL device found) or `--device`.
     private func chosenEngines() throws -> [EngineChoice] {
         guard let engines else { return [try EngineChoice(parsing: device)] }
-        guard engines == "all" else { return try engines.split(separator: ",").map { try EngineChoice(parsing: String($0)) } }
+        guard engines == "all" else { return try Self.engineList(engines) }
         do {
             return [.cpu] + (try OpenCLDiscovery.devices()).map { .opencl(platform: $0.platformIndex, device: $0.deviceIndex) }
         } catch {
@@ -70,7 +78,10 @@ struct VerifyCommand: ParsableCommand {
                             if !quiet || check.outcome != .ok { print(check.line) }
                         }
                         let seconds = DispatchTimeSeconds.now() - start
-                        if bad == 0 {
+                        if count == 0 {
+                            print("\(path): holds no tensors: nothing was verified (\(choice))")
+                            failed = true
+                        } else if bad == 0 {
                             print("\(path): all \(count) tensors OK (\(format(seconds, digits: 3)) s, \(choice))")
                         } else {
                             print("\(path): \(bad) of \(count) tensors do not match (\(choice))")

@@ -168,7 +168,7 @@ final class HuggingFaceLayoutTests: XCTestCase {
     func testConfigErrorsAreOneLineNamingFileAndField() {
         XCTAssertEqual(configError(#"{"model_type": "bert"}"#), "config.json: model_type \"bert\" is not supported (supported: gpt2, llama, mistral, qwen2)")
         XCTAssertEqual(configError(#"{"vocab_size": 5}"#), "config.json: field \"model_type\" is missing (supported: gpt2, llama, mistral, qwen2)")
-        XCTAssertEqual(configError(#"{"model_type": "llama", "hidden_size": -4}"#), "config.json: field \"hidden_size\" must be a positive integer, got -4")
+        XCTAssertEqual(configError(#"{"model_type": "llama", "hidden_size": -4}"#), "config.json: field \"hidden_size\" must be an integer in 1...2147483647, got -4")
         XCTAssertEqual(configError(#"{"model_type": "llama", "hidden_size": 100, "num_attention_heads": 3}"#),
                        "config.json: hidden_size (100) must be divisible by num_attention_heads (3)")
         XCTAssertEqual(configError(#"{"model_type": "gpt2", "n_embd": 10, "n_head": 4}"#), "config.json: n_embd (10) must be divisible by n_head (4)")
@@ -182,7 +182,7 @@ final class HuggingFaceLayoutTests: XCTestCase {
         XCTAssertTrue(configError("{").hasPrefix("config.json: invalid JSON"), configError("{"))
         XCTAssertEqual(configError("[]"), "config.json: must be a JSON object, got an array")
         XCTAssertThrowsError(try HuggingFaceConfig.read(path: "/nonexistent/config.json")) {
-            XCTAssertEqual("\($0)", "/nonexistent/config.json: cannot read the config file")
+            XCTAssertEqual("\($0)", "/nonexistent/config.json: cannot read the config file: no such file")
         }
     }
 }

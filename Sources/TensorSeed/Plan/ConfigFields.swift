@@ -22,7 +22,9 @@ struct ConfigFields {
             guard let fallback else { throw error("field \"\(names[0])\" is missing") }
             return fallback
         }
-        guard let n = value.int, n > 0 else { throw error("field \"\(name)\" must be a positive integer, got \(value.rendered)") }
+        guard let n = value.int, (1...LayerFields.largest).contains(n) else {
+            throw error("field \"\(name)\" must be an integer in 1...\(LayerFields.largest), got \(value.rendered)")
+        }
         return n
     }
 
@@ -34,7 +36,9 @@ struct ConfigFields {
     /// A non-negative integer if present, else nil.
     func optionalIndex(_ name: String) throws -> Int? {
         guard let (_, value) = value([name]) else { return nil }
-        guard let n = value.int, n >= 0 else { throw error("field \"\(name)\" must be an integer >= 0, got \(value.rendered)") }
+        guard let n = value.int, (0...LayerFields.largest).contains(n) else {
+            throw error("field \"\(name)\" must be an integer in 0...\(LayerFields.largest), got \(value.rendered)")
+        }
         return n
     }
 
@@ -46,6 +50,16 @@ struct ConfigFields {
             throw error("field \"\(name)\" must be a number >= 0, got \(value.rendered)")
         }
         return x
+    }
+
+    /// The std of normal weights under `name` (`initializer_range`), else `fallback`: a number >= 0 with
+    /// which normal(0, std) is representable in float32 (`Distribution.checkRepresentable`).
+    func standardDeviation(_ name: String, default fallback: Double) throws -> Double {
+        let std = try nonNegativeNumber(name, default: fallback)
+        do { _ = try InitScheme.normal(mean: 0, std: std).recipe(shape: [1]) } catch {
+            throw self.error("field \"\(name)\" = \(std) cannot be a std of float32 weights: \(error)")
+        }
+        return std
     }
 
     /// A boolean, else `fallback`.

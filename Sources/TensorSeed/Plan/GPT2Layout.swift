@@ -28,7 +28,7 @@ enum GPT2Layout {
             headDimension: hidden / heads,
             intermediateSize: try fields.positiveInt(["n_inner"], default: 4 * hidden),
             positionCount: try fields.positiveInt(["n_positions", "max_position_embeddings"], default: 1024),
-            initializerRange: try fields.nonNegativeNumber("initializer_range", default: 0.02),
+            initializerRange: try fields.standardDeviation("initializer_range", default: 0.02),
             tieWordEmbeddings: try fields.bool("tie_word_embeddings", default: true),
             attentionBias: true,
             mlpBias: true,

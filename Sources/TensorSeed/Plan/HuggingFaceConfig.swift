@@ -47,8 +47,9 @@ public struct HuggingFaceConfig: Sendable, Hashable {
     /// Reads the config at `path`: a `config.json` file, or a folder holding one.
     public static func read(path: String) throws -> HuggingFaceConfig {
         let file = isFolder(path) ? (path.hasSuffix("/") ? path : path + "/") + "config.json" : path
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw HuggingFaceConfigError(path: file, message: "cannot read the config file")
+        let data: Data
+        do { data = try InputFile.contents(file, limit: ModelSpec.maximumFileBytes, what: "the config file") } catch let error as InputFileError {
+            throw HuggingFaceConfigError(path: file, message: "cannot read the config file: \(error.message)")
         }
         return try parse(json: data, path: file)
     }
@@ -80,6 +81,11 @@ public struct HuggingFaceConfig: Sendable, Hashable {
         case .gpt2: config = try GPT2Layout.config(fields)
         case .llama, .mistral, .qwen2: config = try LlamaLayout.config(fields, type: type)
         }
+        // Refused before `plan` builds the tensors: every layer has at least 9 (Llama) or 12 (GPT-2).
+        let fewest = config.layerCount * (type == .gpt2 ? 12 : 9)
+        do { try ModelPlan.checkTensorCount(fewest, cause: "num_hidden_layers = \(config.layerCount) gives at least \(fewest) tensors") } catch let error as SpecError {
+            throw HuggingFaceConfigError(path: path, message: error.message)
+        }
         config.members = members
         return config
     }
@@ -88,7 +94,8 @@ public struct HuggingFaceConfig: Sendable, Hashable {
     /// top level is an object with `"model_type"` (a tensor-list spec has none).
     public static func isConfig(path: String) -> Bool {
         if isFolder(path) { return FileManager.default.fileExists(atPath: (path.hasSuffix("/") ? path : path + "/") + "config.json") }
-        guard let data = FileManager.default.contents(atPath: path), let root = try? JSONValue.parse(data) else { return false }
+        guard let data = try? InputFile.contents(path, limit: ModelSpec.maximumFileBytes, what: "the spec file"),
+              let root = try? JSONValue.parse(data) else { return false }
         return root.object?["model_type"] != nil
     }
 

@@ -15,27 +15,35 @@ struct JSONReader {
     private let bytes: [UInt8]
     private var offset = 0
     private var here = TextPosition(line: 1, column: 1)
-    private let recordsPositions: Bool
+    /// The path whose position (and its ancestors') is recorded; nil records none. Recording one path, not
+    /// every value's, keeps the memory of a large spec to its values (a table of every value's path took
+    /// about 25 bytes per byte of text).
+    private let target: [SpecPathComponent]?
     private var path: [SpecPathComponent] = []
     private var positions: [[SpecPathComponent]: TextPosition] = [:]
 
-    private init(_ data: Data, recordsPositions: Bool) {
+    private init(_ data: Data, target: [SpecPathComponent]?) {
         bytes = Array(data)
-        self.recordsPositions = recordsPositions
+        self.target = target
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { offset = 3 }
     }
 
     /// The value of the JSON text `data`.
     static func value(_ data: Data) throws -> JSONValue {
-        var reader = JSONReader(data, recordsPositions: false)
+        var reader = JSONReader(data, target: nil)
         return try reader.readDocument()
     }
 
     /// The value of the JSON text `data` and the position of each of its values.
     static func document(_ data: Data) throws -> SpecDocument {
-        var reader = JSONReader(data, recordsPositions: true)
-        let root = try reader.readDocument()
-        return SpecDocument(root: root, positions: reader.positions)
+        SpecDocument(root: try value(data), text: data)
+    }
+
+    /// Where the value at `path` and each of its ancestors start in the (valid) JSON text `data`.
+    static func positions(along path: [SpecPathComponent], in data: Data) -> [[SpecPathComponent]: TextPosition] {
+        var reader = JSONReader(data, target: path)
+        _ = try? reader.readDocument()
+        return reader.positions
     }
 
     // MARK: reading
@@ -49,7 +57,7 @@ struct JSONReader {
     }
 
     private mutating func readValue(depth: Int) throws -> JSONValue {
-        if recordsPositions { positions[path] = here }
+        if let target, target.starts(with: path) { positions[path] = here }
         guard let byte = peek() else { throw failure("expected a value, found the end of the text") }
         switch byte {
         case UInt8(ascii: "{"): return try readObject(depth: depth + 1)

@@ -66,6 +66,19 @@ public enum JSONValue: Sendable, Hashable, Decodable {
         }
     }
 
+    /// The length in bytes of `s` as `rendered` quotes it (`\"`, `\\`, `\n`, `\r`, `\t`, `\u00XX` for other controls).
+    static func quotedLength(_ s: String) -> Int {
+        var length = 2
+        for byte in s.utf8 {
+            switch byte {
+            case 0x22, 0x5C, 0x0A, 0x0D, 0x09: length += 2
+            case 0..<0x20: length += 6
+            default: length += 1
+            }
+        }
+        return length
+    }
+
     private static func quote(_ s: String, into out: inout String) {
         out += "\""
         for scalar in s.unicodeScalars {

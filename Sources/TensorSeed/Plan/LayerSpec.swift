@@ -54,6 +54,9 @@ enum LayerSpec {
                 throw layer.layerError("needs float input, got integer indices of shape \(shape.rendered) (an embedding turns indices into vectors)")
             }
             let outcome = try type.apply(layer, to: shape)
+            do { try ModelPlan.checkTensorCount(jobs.count + outcome.parameters.count) } catch let error as SpecError {
+                throw layer.layerError(error.message)
+            }
             let layerType = try layer.storageType() ?? defaultType
             for parameter in outcome.parameters {
                 let job = try LayerParameterScheme.job(parameter, of: layer, dtype: layerType, rules: rules)

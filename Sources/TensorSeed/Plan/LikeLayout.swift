@@ -26,37 +26,16 @@ public struct LikeLayout: Sendable, Hashable {
 
     /// The header of the safetensors file at `path`, reading only its first 8 + N bytes.
     public static func readHeader(path: String) throws -> SafetensorsHeader {
-        guard let file = FileHandle(forReadingAtPath: path) else {
-            throw SafetensorsFormatError(path: path, message: FileManager.default.fileExists(atPath: path) ? "cannot open" : "no such file")
-        }
-        defer { try? file.close() }
-        let lengthBytes = try readExactly(file, count: 8, path: path, what: "the 8-byte header length")
-        let length = lengthBytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
-        // safetensors itself refuses headers over 100 MB (MAX_HEADER_SIZE); anything larger is not one.
-        guard length > 0, length <= 100_000_000 else {
-            throw SafetensorsFormatError(path: path, message: "header length \(length) is not plausible (not a safetensors file?)")
-        }
-        let json = try readExactly(file, count: Int(length), path: path, what: "the \(length)-byte header")
-        return try SafetensorsHeader.parse(json: json, path: path)
-    }
-
-    private static func readExactly(_ file: FileHandle, count: Int, path: String, what: String) throws -> [UInt8] {
-        let data: Data?
-        do { data = try file.read(upToCount: count) } catch {
-            throw SafetensorsFormatError(path: path, message: "cannot read: \(error.localizedDescription)")
-        }
-        guard let data, data.count == count else {
-            throw SafetensorsFormatError(path: path, message: "shorter than \(what) (not a safetensors file?)")
-        }
-        return [UInt8](data)
+        try SafetensorsHeader.read(path: path, checkingData: false)
     }
 
     /// Reads an index's `weight_map`, then the header of each shard (in the index's folder) in shard-name
     /// order, which is shard order (`model-00001-of-0000N`, ...). Every mapped tensor must be in its shard
     /// and every shard tensor mapped.
     private static func readIndex(path: String) throws -> LikeLayout {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SafetensorsFormatError(path: path, message: FileManager.default.fileExists(atPath: path) ? "cannot read" : "no such file")
+        let data: Data
+        do { data = try InputFile.contents(path, limit: SafetensorsHeader.maximumHeaderBytes, what: "an index file") } catch let error as InputFileError {
+            throw SafetensorsFormatError(path: path, message: error.message)
         }
         let root: JSONValue
         do { root = try JSONValue.parse(data) } catch { throw SafetensorsFormatError(path: path, message: "\(error)") }

@@ -42,10 +42,7 @@ public enum LikeSpec {
         let layout = try LikeLayout.read(path: likePath)
         var spec: [String: JSONValue] = [:]
         if let specPath {
-            guard let data = FileManager.default.contents(atPath: specPath) else {
-                throw SpecError(location: specPath, message: "cannot read the spec file")
-            }
-            spec = try rulesSpec(data, path: specPath)
+            spec = try rulesSpec(try ModelSpec.readFile(specPath), path: specPath)
         }
         do {
             return try plan(layout, likePath: likePath, spec: spec, seed: seed, dtype: dtype)
@@ -81,7 +78,7 @@ public enum LikeSpec {
             var fields: [String: JSONValue] = ["name": .string(tensor.name), "shape": .array(tensor.shape.map { .integer(Int64($0)) })]
             if keepFileTypes {
                 guard let type = StorageType(rawValue: tensor.dtype) else {
-                    throw LikeLayoutError(path: likePath, message: "tensor \"\(tensor.name)\" has dtype \(tensor.dtype), which TensorSeed does not write (F32, F16, BF16, F64); give --dtype to store every tensor as one of them")
+                    throw LikeLayoutError(path: likePath, message: "tensor \(PrintableText.quoted(tensor.name)) has dtype \(tensor.dtype), which TensorSeed does not write (F32, F16, BF16, F64); give --dtype to store every tensor as one of them")
                 }
                 fields["dtype"] = .string(type.rawValue)
             }

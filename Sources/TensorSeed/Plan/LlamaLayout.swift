@@ -46,7 +46,7 @@ enum LlamaLayout {
             headDimension: headDimension ?? hidden / heads,
             intermediateSize: try fields.positiveInt(["intermediate_size"], default: d.intermediateSize),
             positionCount: 0,
-            initializerRange: try fields.nonNegativeNumber("initializer_range", default: 0.02),
+            initializerRange: try fields.standardDeviation("initializer_range", default: 0.02),
             tieWordEmbeddings: try fields.bool("tie_word_embeddings", default: false),
             attentionBias: type == .llama ? try fields.bool("attention_bias", default: false) : type == .qwen2,
             mlpBias: type == .llama ? try fields.bool("mlp_bias", default: false) : false,

@@ -11,10 +11,9 @@ public struct TensorJob: Sendable, Hashable {
 
     /// A job; the scheme is resolved now, so an unusable scheme or shape fails here.
     public init(name: String, shape: [Int], dtype: StorageType, scheme: InitScheme) throws {
-        guard let count = TensorShape.elementCount(shape), shape.allSatisfy({ $0 >= 0 }) else {
+        guard let count = TensorShape.elementCount(shape), TensorShape.byteCount(shape, elementSize: dtype.byteSize) != nil else {
             throw SchemeError.invalidShape(shape)
         }
-        guard count.multipliedReportingOverflow(by: dtype.byteSize).overflow == false else { throw SchemeError.invalidShape(shape) }
         self.name = name
         self.shape = shape
         self.dtype = dtype
@@ -34,27 +33,59 @@ public struct ModelPlan: Sendable, Hashable {
     /// The tensors; names are unique.
     public let tensors: [TensorJob]
 
-    /// A plan; duplicate or empty names are an error.
+    /// The name safetensors reserves for the file's metadata: no tensor may have it.
+    public static let reservedName = "__metadata__"
+
+    /// The most tensors a plan may hold. Every tensor takes at least about 250 bytes of a safetensors
+    /// header (its entry, its scheme and its digest in `__metadata__`), so 10^6 tensors are far past what
+    /// safetensors' 100 MB header limit lets one file hold (about 400,000), and past the largest real models
+    /// (a few ten thousand tensors); the cap keeps planning a typo such as `num_hidden_layers: 100000000`
+    /// to one line instead of gigabytes of memory.
+    public static let maximumTensorCount = 1_000_000
+
+    /// A plan; an empty, reserved or duplicate name, more than `maximumTensorCount` tensors, or a total
+    /// beyond what a file can hold is an error.
     public init(seed: UInt64, tensors: [TensorJob]) throws {
+        try ModelPlan.checkTensorCount(tensors.count)
         var seen = Set<String>()
         for (i, t) in tensors.enumerated() {
             let namePath: [SpecPathComponent] = [.key("tensors"), .index(i), .key("name")]
             guard !t.name.isEmpty else {
                 throw SpecError(location: "tensors[\(i)]", message: "field \"name\" must not be empty", path: namePath)
             }
+            guard t.name != ModelPlan.reservedName else {
+                throw SpecError(location: "tensors[\(i)]", message: "field \"name\" \"\(t.name)\" is reserved: safetensors keeps the file's metadata under that key",
+                                path: namePath)
+            }
             guard seen.insert(t.name).inserted else {
-                throw SpecError(location: "tensors[\(i)] \"\(t.name)\"", message: "field \"name\" is a duplicate: every tensor needs its own name",
+                throw SpecError(location: "tensors[\(i)] \(PrintableText.quoted(t.name))", message: "field \"name\" is a duplicate: every tensor needs its own name",
                                 path: namePath)
             }
         }
+        // The data, plus the largest header and its length prefix, must fit in a file offset.
+        guard let bytes = CheckedSize.sum(tensors.map(\.byteCount)), bytes <= Int.max - 8 - SafetensorsHeader.maximumHeaderBytes,
+              let parameters = CheckedSize.sum(tensors.map(\.elementCount)) else {
+            throw SpecError(location: "", message: "the tensors total more than 2^63 - 1 bytes, more than any file can hold")
+        }
         self.seed = seed
         self.tensors = tensors
+        self.byteCount = bytes
+        self.parameterCount = parameters
+    }
+
+    /// Throws unless a plan of `count` tensors is within `maximumTensorCount`; layouts call it before
+    /// building their tensors, so that a huge layer count fails at once. `cause` says where the count
+    /// comes from (e.g. `num_layers = 100000000 gives at least 400000000 tensors`).
+    public static func checkTensorCount(_ count: Int, cause: String? = nil) throws {
+        guard count > maximumTensorCount else { return }
+        throw SpecError(location: "", message: "\(cause ?? "the model would have \(count) tensors"), more than TensorSeed's limit of "
+                        + "\(maximumTensorCount) tensors (safetensors' 100 MB header holds about 400,000; real models have a few ten thousand)")
     }
 
     /// Total number of elements (parameters).
-    public var parameterCount: Int { tensors.reduce(0) { $0 + $1.elementCount } }
+    public let parameterCount: Int
     /// Total bytes of tensor data.
-    public var byteCount: Int { tensors.reduce(0) { $0 + $1.byteCount } }
+    public let byteCount: Int
 }
 
 /// A model spec that cannot be planned: `location` names the tensor (index and name) or rule.

@@ -35,10 +35,18 @@ public enum ModelSpec {
     /// Reads a spec file, YAML if its name ends in `.yaml` or `.yml`, else JSON. Errors begin with the file,
     /// and the line and column where known: `spec.yaml:12:7: tensors[3] "fc.weight": field "shape"[1] ...`.
     public static func plan(file path: String, seed: UInt64? = nil, dtype: StorageType? = nil) throws -> ModelPlan {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SpecError(location: path, message: "cannot read the spec file")
+        return try plan(try readFile(path), format: SpecFormat(path: path), file: path, seed: seed, dtype: dtype)
+    }
+
+    /// The largest spec file read, 100 MB: as large as the largest safetensors header, which the tensors of
+    /// a spec are written into (a million-tensor list is about 80 MB); see `ModelPlan.maximumTensorCount`.
+    public static let maximumFileBytes = 100_000_000
+
+    /// The text of the spec file at `path`: a regular file of at most `maximumFileBytes`.
+    static func readFile(_ path: String) throws -> Data {
+        do { return try InputFile.contents(path, limit: maximumFileBytes, what: "the spec file") } catch let error as InputFileError {
+            throw SpecError(location: path, message: "cannot read the spec file: \(error.message)")
         }
-        return try plan(data, format: SpecFormat(path: path), file: path, seed: seed, dtype: dtype)
     }
 
     /// Reads and plans `data`; with a `file`, every error's text begins `file:line:column: ` (or `file: `).
@@ -79,7 +87,9 @@ public enum ModelSpec {
         guard let items = tensorsValue.array else {
             throw SpecError(location: "spec", message: "field \"tensors\" must be an array, got \(tensorsValue.kind)", path: [.key("tensors")])
         }
+        try ModelPlan.checkTensorCount(items.count)
         var jobs: [TensorJob] = []
+        jobs.reserveCapacity(items.count)
         for (i, item) in items.enumerated() {
             jobs.append(try job(item, index: i, defaultType: defaultType, rules: rules))
         }
@@ -131,7 +141,7 @@ public enum ModelSpec {
         guard let name = nameValue.string else {
             throw SpecError(location: location, message: "field \"name\" must be a string, got \(nameValue.kind)", path: here + [.key("name")])
         }
-        location += " \"\(name)\""
+        location += " " + PrintableText.quoted(name)
         if let extra = fields.keys.sorted().first(where: { !["name", "shape", "dtype", "scheme"].contains($0) }) {
             throw SpecError(location: location, message: "unknown field \"\(extra)\" (known: name, shape, dtype, scheme)", path: here + [.key(extra)])
         }
@@ -157,6 +167,9 @@ public enum ModelSpec {
             scheme = rule.scheme
         } else {
             throw SpecError(location: location, message: "field \"scheme\" is missing and no rule's pattern matches the name", path: here)
+        }
+        guard TensorShape.byteCount(shape, elementSize: dtype.byteSize) != nil else {
+            throw SpecError(location: location, message: "field \"shape\" \(shape) of \(dtype.rawValue) is more than 2^63 - 1 bytes", path: here + [.key("shape")])
         }
         do { return try TensorJob(name: name, shape: shape, dtype: dtype, scheme: scheme) } catch let error as SchemeError {
             throw SpecError(location: location, message: "field \"scheme\": \(error)", path: here + [.key(fields["scheme"] == nil ? "shape" : "scheme")])

@@ -14,6 +14,10 @@ enum RecurrentLayers {
         let layers = try layer.int("num_layers", default: 1, minimum: 1)
         let bias = try layer.hasBias()
         let directions = try layer.bool("bidirectional", default: false) ? 2 : 1
+        let perLayer = directions * (bias ? 4 : 2)
+        do { try ModelPlan.checkTensorCount(layers * perLayer, cause: "= \(layers) gives \(layers * perLayer) tensors") } catch let error as SpecError {
+            throw layer.error("num_layers", error.message)
+        }
         let scheme = try TorchModuleDefaults.recurrent(hiddenSize: hidden)
         var parameters: [LayerParameter] = []
         for k in 0..<layers {

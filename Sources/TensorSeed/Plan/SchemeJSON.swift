@@ -38,7 +38,7 @@ public enum SchemeJSON {
         case "dirac": scheme = .dirac(groups: try reader.int("groups", default: 1))
         case "orthogonal": scheme = .orthogonal(gain: try reader.double(["gain"], default: 1))
         case "embedding":
-            scheme = .embedding(paddingIndex: try reader.optionalDouble(["padding_idx"]).map { Int($0) }, std: try reader.double(["std"], default: 1))
+            scheme = .embedding(paddingIndex: try reader.optionalInt("padding_idx"), std: try reader.double(["std"], default: 1))
         case "sparse":
             guard let sparsity = try reader.optionalDouble(["sparsity"]) else {
                 throw SpecFieldError(field: "scheme.sparsity", message: "is missing (sparse needs a sparsity in [0, 1])")
@@ -228,8 +228,10 @@ private final class FieldReader {
 
     func double(_ keys: [String], default value: Double) throws -> Double { try optionalDouble(keys) ?? value }
 
-    func int(_ key: String, default value: Int) throws -> Int {
-        guard let field = fields[key] else { return value }
+    func int(_ key: String, default value: Int) throws -> Int { try optionalInt(key) ?? value }
+
+    func optionalInt(_ key: String) throws -> Int? {
+        guard let field = fields[key] else { return nil }
         read.insert(key)
         guard let i = field.int else { throw SpecFieldError(field: "scheme.\(key)", message: "must be an integer, got \(field.rendered)") }
         return i

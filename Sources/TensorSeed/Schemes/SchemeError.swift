@@ -8,6 +8,8 @@ public enum SchemeError: Error, Equatable, CustomStringConvertible {
     case axisOutOfRange(axis: Int, shape: [Int])
     case zeroFan(scheme: String, shape: [Int])
     case notDivisible(scheme: String, shape: [Int], groups: Int)
+    /// The parameters resolve to a recipe whose values are not all finite in float32 (`TensorRecipe.checkRepresentable`).
+    case unrepresentable(scheme: String, message: String)
 
     public var description: String {
         switch self {
@@ -27,6 +29,8 @@ public enum SchemeError: Error, Equatable, CustomStringConvertible {
             return "\(scheme): the fan of shape \(shape) is 0, so the standard deviation would be infinite"
         case let .notDivisible(scheme, shape, groups):
             return "\(scheme): dimension 0 of shape \(shape) is not divisible by groups = \(groups)"
+        case let .unrepresentable(scheme, message):
+            return "\(scheme): \(message)"
         }
     }
 }

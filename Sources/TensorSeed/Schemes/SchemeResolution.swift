@@ -4,26 +4,39 @@ extension InitScheme {
     /// (`jax.nn.initializers.variance_scaling`, constant .87962566103423978).
     public static let jaxTruncatedNormalStddev = 0.87962566103423978
 
-    /// The recipe for a tensor of `shape`.
+    /// The recipe for a tensor of `shape`. Every parameter must be finite in float32 (after its conversion
+    /// to float32, where it is converted) and every recipe passes `TensorRecipe.checkRepresentable`, so that
+    /// no scheme can write an infinite or NaN weight.
     public func recipe(shape: [Int]) throws -> TensorRecipe {
+        let recipe = try resolve(shape: shape)
+        try recipe.checkRepresentable(scheme: name)
+        return recipe
+    }
+
+    private func resolve(shape: [Int]) throws -> TensorRecipe {
         guard shape.allSatisfy({ $0 >= 0 }), let count = TensorShape.elementCount(shape) else { throw SchemeError.invalidShape(shape) }
         // Like torch ("Initializing zero-element tensors is a no-op"), an empty tensor needs no fans or parameters.
         if count == 0 { return .constant(0) }
         switch self {
         case let .uniform(low, high):
-            try require(low.isFinite && high.isFinite && low < high, "low, high", low, "finite with low < high")
+            try requireFloat32(low, "a (low)")
+            try requireFloat32(high, "b (high)")
+            try require(low < high, "a, b", low, "below b = \(high)")
             return .random(.uniform(low: Float(low), high: Float(high)))
         case let .normal(mean, std):
-            try require(mean.isFinite, "mean", mean, "finite")
-            try require(std.isFinite && std >= 0, "std", std, "finite and >= 0")
+            try requireFloat32(mean, "mean")
+            try requireFloat32(std, "std")
+            try require(std >= 0, "std", std, ">= 0")
             return .random(.normal(mean: Float(mean), std: Float(std)))
         case let .truncatedNormal(mean, std, a, b):
-            try require(mean.isFinite, "mean", mean, "finite")
-            try require(std.isFinite && std > 0, "std", std, "finite and > 0")
-            try require(!a.isNaN && !b.isNaN && a < b, "a, b", a, "below b")
+            try requireFloat32(mean, "mean")
+            try requireFloat32(std, "std")
+            try require(std > 0, "std", std, "> 0")
+            try require(!a.isNaN && !b.isNaN, "a, b", a.isNaN ? a : b, "numbers (-inf and inf allowed)")
+            try require(a < b, "a", a, "below b = \(b)")
             return .random(.truncatedNormal(mean: Float(mean), std: Float(std), low: Float(a), high: Float(b)))
         case let .constant(value):
-            try require(!value.isNaN, "value", value, "a number")
+            try requireFloat32(value, "val")
             return .constant(Float(value))
         case .zeros: return .constant(0)
         case .ones: return .constant(1)
@@ -37,40 +50,41 @@ extension InitScheme {
             return .dirac(shape: shape, groups: groups)
         case let .embedding(paddingIndex, std):
             guard shape.count == 2 else { throw SchemeError.unsupportedRank(scheme: name, shape: shape, allowed: "2-D (num_embeddings, embedding_dim)") }
-            try require(std.isFinite && std >= 0, "std", std, "finite and >= 0")
+            try requireFloat32(std, "std")
+            try require(std >= 0, "std", std, ">= 0")
             guard let index = paddingIndex else { return .random(std == 1 ? .standardNormal : .normal(mean: 0, std: Float(std))) }
             let row = index < 0 ? index + shape[0] : index
             try require(row >= 0 && row < shape[0], "padding_idx", Double(index), "within num_embeddings (\(shape[0]))")
             return .zeroRow(row: row, columns: shape[1], std: Float(std))
         case let .orthogonal(gain):
             guard shape.count >= 2 else { throw SchemeError.tooFewDimensions(scheme: name, shape: shape, needed: 2) }
-            try require(gain.isFinite, "gain", gain, "finite")
+            try requireFloat32(gain, "gain")
             return .orthogonal(rows: shape[0], columns: count / shape[0], gain: gain)
         case let .sparse(sparsity, std):
             guard shape.count == 2 else { throw SchemeError.unsupportedRank(scheme: name, shape: shape, allowed: "2-D") }
             try require(sparsity.isFinite && sparsity >= 0 && sparsity <= 1, "sparsity", sparsity, "in [0, 1]")
-            try require(std.isFinite && std >= 0, "std", std, "finite and >= 0")
+            try requireFloat32(std, "std")
+            try require(std >= 0, "std", std, ">= 0")
             // torch: num_zeros = int(math.ceil(sparsity * rows)).
             return .sparse(rows: shape[0], columns: shape[1], zerosPerColumn: Int((sparsity * Double(shape[0])).rounded(.up)),
                            std: Float(std))
         case let .xavierUniform(gain):
-            let fans = try Fans.torch(shape: shape, scheme: name)
-            let std = gain * (2 / (fans.fanIn + fans.fanOut)).squareRoot()
-            return try symmetricUniform(bound: 3.0.squareRoot() * std, shape: shape)
+            let std = try xavierStd(gain: gain, shape: shape)
+            return symmetricUniform(bound: 3.0.squareRoot() * std)
         case let .xavierNormal(gain):
-            let fans = try Fans.torch(shape: shape, scheme: name)
-            return try centredNormal(std: gain * (2 / (fans.fanIn + fans.fanOut)).squareRoot(), shape: shape)
+            return .random(.normal(mean: 0, std: Float(try xavierStd(gain: gain, shape: shape))))
         case let .kaimingUniform(a, mode, nonlinearity):
             let std = try kaimingStd(a: a, mode: mode, nonlinearity: nonlinearity, shape: shape)
-            return try symmetricUniform(bound: 3.0.squareRoot() * std, shape: shape)
+            return symmetricUniform(bound: 3.0.squareRoot() * std)
         case let .kaimingNormal(a, mode, nonlinearity):
-            return try centredNormal(std: kaimingStd(a: a, mode: mode, nonlinearity: nonlinearity, shape: shape), shape: shape)
+            return .random(.normal(mean: 0, std: Float(try kaimingStd(a: a, mode: mode, nonlinearity: nonlinearity, shape: shape))))
         case .lecunUniform:
             return try InitScheme.varianceScaling(scale: 1, mode: .fanIn, distribution: .uniform).recipe(shape: shape)
         case .lecunNormal:
             return try InitScheme.varianceScaling(scale: 1, mode: .fanIn, distribution: .truncatedNormal).recipe(shape: shape)
         case let .varianceScaling(scale, mode, distribution, inAxis, outAxis, batchAxis):
-            try require(scale.isFinite && scale > 0, "scale", scale, "finite and > 0")
+            try requireFloat32(scale, "scale")
+            try require(scale > 0, "scale", scale, "> 0")
             let fan = try Fans.jax(shape: shape, inAxis: inAxis, outAxis: outAxis, batchAxis: batchAxis, scheme: name).value(mode)
             guard fan > 0 else { throw SchemeError.zeroFan(scheme: name, shape: shape) }
             let variance = scale / fan
@@ -88,7 +102,17 @@ extension InitScheme {
         }
     }
 
+    /// gain · √(2 / (fan_in + fan_out)), as torch's `xavier_*`; the gain must be finite and >= 0.
+    private func xavierStd(gain: Double, shape: [Int]) throws -> Double {
+        try requireFloat32(gain, "gain")
+        try require(gain >= 0, "gain", gain, ">= 0")
+        let fans = try Fans.torch(shape: shape, scheme: name)
+        guard fans.fanIn + fans.fanOut > 0 else { throw SchemeError.zeroFan(scheme: name, shape: shape) }
+        return gain * (2 / (fans.fanIn + fans.fanOut)).squareRoot()
+    }
+
     private func kaimingStd(a: Double, mode: FanMode, nonlinearity: Nonlinearity, shape: [Int]) throws -> Double {
+        try requireFloat32(a, "a")
         guard mode != .fanAvg else {
             throw SchemeError.invalidParameter(scheme: name, parameter: "mode", value: .nan, requirement: "fan_in or fan_out")
         }
@@ -100,33 +124,21 @@ extension InitScheme {
         return effective.gain / fan.squareRoot()
     }
 
-    private func symmetricUniform(bound: Double, shape: [Int]) throws -> TensorRecipe {
-        guard bound.isFinite, bound > 0 else { throw SchemeError.zeroFan(scheme: name, shape: shape) }
+    /// U(−bound, bound); a bound of exactly 0 (a gain of 0) is all zeros, as torch's `uniform_(-0, 0)` gives.
+    /// A bound that is not finite or rounds to 0 in float32 fails `checkRepresentable`.
+    private func symmetricUniform(bound: Double) -> TensorRecipe {
+        guard bound != 0 else { return .constant(0) }
         let b = Float(bound)
         return .random(.uniform(low: -b, high: b))
     }
 
-    private func centredNormal(std: Double, shape: [Int]) throws -> TensorRecipe {
-        guard std.isFinite else { throw SchemeError.zeroFan(scheme: name, shape: shape) }
-        return .random(.normal(mean: 0, std: Float(std)))
+    /// Throws unless `value` is finite in float32 after its conversion (|value| <= 3.4028235e38, or within half a
+    /// unit of it): parameters converted to float32 must stay finite, and those used in float64 are held to the same.
+    private func requireFloat32(_ value: Double, _ parameter: String) throws {
+        try require(Float(value).isFinite, parameter, value, "finite in float32 (magnitude at most \(Float.greatestFiniteMagnitude))")
     }
 
     private func require(_ condition: Bool, _ parameter: String, _ value: Double, _ requirement: String) throws {
         guard condition else { throw SchemeError.invalidParameter(scheme: name, parameter: parameter, value: value, requirement: requirement) }
-    }
-}
-
-/// Shape arithmetic.
-public enum TensorShape {
-    /// The number of elements, or nil if it does not fit in 63 bits or a dimension is negative.
-    public static func elementCount(_ shape: [Int]) -> Int? {
-        var n = 1
-        for d in shape {
-            guard d >= 0 else { return nil }
-            let (p, overflow) = n.multipliedReportingOverflow(by: d)
-            if overflow { return nil }
-            n = p
-        }
-        return n
     }
 }

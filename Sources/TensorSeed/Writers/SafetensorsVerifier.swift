@@ -20,8 +20,11 @@ public struct TensorCheck: Sendable, Hashable {
     public var name: String
     public var outcome: Outcome
 
-    /// One line for humans: `OK name`, `MISMATCH name: first differing element 17`, ...
-    public var line: String {
+    /// One line for humans: `OK name`, `MISMATCH name: first differing element 17`, ... The name and reason
+    /// come from the file: escaped (`PrintableText`), so that a name holding a newline cannot forge a line.
+    public var line: String { PrintableText.escaped(rawLine) }
+
+    private var rawLine: String {
         switch outcome {
         case .ok: return "OK        \(name)"
         case let .mismatch(index): return "MISMATCH  \(name): first differing element \(index)"

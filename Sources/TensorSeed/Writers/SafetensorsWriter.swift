@@ -140,6 +140,7 @@ public struct SafetensorsWriter: Sendable {
     /// Writes `plan` to `path`; `progress(bytesWritten, totalBytes)` is called after each chunk.
     public func write(_ plan: ModelPlan, to path: String,
                       progress: ((_ written: Int, _ total: Int) -> Void)? = nil) throws -> WriteSummary {
+        try plan.checkHeaderSizes()
         let start = DispatchTime.now().uptimeNanoseconds
         let output = StagedOutput(force: force)
         defer { output.discard() }

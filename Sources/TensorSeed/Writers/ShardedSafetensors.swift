@@ -197,8 +197,9 @@ public struct ShardIndex: Sendable, Hashable {
     /// in its shard, every shard tensor in the map, and `total_size` the sum of the data sections.
     /// Returns the shard paths in order.
     public static func check(path: String) throws -> [String] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SafetensorsFormatError(path: path, message: "cannot read")
+        let data: Data
+        do { data = try InputFile.contents(path, limit: SafetensorsHeader.maximumHeaderBytes, what: "an index file") } catch let error as InputFileError {
+            throw SafetensorsFormatError(path: path, message: error.message)
         }
         let index = try parse(data, path: path)
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -207,7 +208,10 @@ public struct ShardIndex: Sendable, Hashable {
         for file in index.shardFiles {
             let shardPath = folder + "/" + file
             let header = try SafetensorsHeader.read(path: shardPath)
-            total += header.dataSize
+            guard let sum = CheckedSize.sum([total, header.dataSize]) else {
+                throw SafetensorsFormatError(path: path, message: "the shards hold more than 2^63 - 1 bytes of tensor data")
+            }
+            total = sum
             try checkShard(file, holds: header.entries.map(\.name), weightMap: index.weightMap, indexPath: path)
             paths.append(shardPath)
         }
@@ -229,6 +233,7 @@ extension SafetensorsWriter {
     /// space before anything is written. `progress` gets bytes of all files written so far and their total.
     public func writeSharded(_ plan: ModelPlan, names: ShardNames, maxShardBytes: Int, companions: [(name: String, bytes: [UInt8])] = [],
                              progress: ((_ written: Int, _ total: Int) -> Void)? = nil) throws -> WriteSummary {
+        try plan.checkHeaderSizes(maxShardBytes: maxShardBytes)
         let start = DispatchTime.now().uptimeNanoseconds
         let groups = ShardPacking.pack(plan.tensors.map(\.byteCount), maxBytes: maxShardBytes)
         let shards = try groups.map { try ModelPlan(seed: plan.seed, tensors: $0.map { plan.tensors[$0] }) }

@@ -57,6 +57,7 @@ public enum OpenCLDiscovery {
                                          + "could not be opened: \(String(cString: loaderError))")
         }
         if code == OpenCLError.platformNotFoundKHR || (code == CL_SUCCESS && platformCount == 0) {
+            if let reason = OpenCLLibraryCheck.missingEntryPoint() { throw OpenCLError.noPlatform(reason: reason) }
             throw OpenCLError.noPlatform(reason: "clGetPlatformIDs found no platform: no OpenCL driver (ICD) is installed")
         }
         try OpenCLError.check(code, "clGetPlatformIDs")

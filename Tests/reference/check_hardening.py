@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+"""Adversarial CLI checks: bad input gets one clear error line (exit 1, never a crash, a hang or a file) or a
+correct result.
+
+    python3 Tests/reference/check_hardening.py .build/release/tensorseed
+
+- crafted safetensors headers (shape x dtype size beyond 64 bits, offsets, header lengths) to `verify` and
+  `init --like`: exit 1 with one line naming the file, never a trap (exit 132);
+- a tensor named `__metadata__`, a header over safetensors' 100 MB (one 36 MB name, 450,000 tensors): refused
+  at plan time (with `--dry-run` too) with the limit in the message, nothing written; with `--max-shard-size`
+  the 450,000 tensors plan;
+- non-finite weights: constant inf, normal mean/std 1e39, uniform bounds whose difference overflows float32, a
+  config's initializer_range 1e39, gain/a inf: refused naming the parameter, nothing written;
+- `verify --engines ''` / `,,,` and a file without tensors: exit non-zero (a verify that checked nothing fails);
+- FIFOs, directories and symlinks to them as files to verify, `--like` headers, specs, configs, indexes:
+  refused at once saying what they are (a FIFO used to hang `verify`);
+- a tensor name holding a newline and an escape sequence cannot forge `verify`'s `OK` line;
+- messages: overflowing shape against field "shape", truncated normal low >= high, generate --count 2^61,
+  negative numbers, a TENSORSEED_OPENCL_LIBRARY without OpenCL;
+- planning is bounded: a 200 MB spec, num_hidden_layers 100000000, an LSTM of 10^8 layers fail in one line
+  within seconds.
+"""
+import json
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+from check_support import Tally
+
+TIMEOUT = 60
+
+
+def run(args, env=None, timeout=TIMEOUT):
+    try:
+        p = subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=env)
+        return p.returncode, p.stdout, p.stderr
+    except subprocess.TimeoutExpired:
+        return "timeout", "", ""
+
+
+def write_safetensors(path, header, data=b"", length=None):
+    text = json.dumps(header).encode()
+    text += b" " * ((8 - len(text) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text) if length is None else length) + text + data)
+    return path
+
+
+def one_error_line(result, *needles):
+    """Exit 1, nothing on stdout but what verify prints, and stderr one `tensorseed: error:` line holding the needles."""
+    code, _, err = result
+    lines = err.strip().splitlines()
+    return code == 1 and len(lines) == 1 and lines[0].startswith("tensorseed: error: ") and all(n in lines[0] for n in needles)
+
+
+def main():
+    binary = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/release/tensorseed")
+    tally = Tally()
+    check = tally.check
+    with tempfile.TemporaryDirectory(prefix="tensorseed-hardening-") as tmp:
+        def path(name):
+            return os.path.join(tmp, name)
+
+        def spec_file(name, spec):
+            with open(path(name), "w") as f:
+                json.dump(spec, f)
+            return path(name)
+
+        def init(spec_path, out="out.safetensors", *extra):
+            return run([binary, "init", spec_path, "--output", path(out), "--device", "cpu", "--quiet", *extra])
+
+        meta = {"tensorseed.spec_version": "1", "tensorseed.seed": "0"}
+
+        # Crafted headers: every size checked, no trap.
+        crafted = {
+            "f32-2^61": ({"w": {"dtype": "F32", "shape": [2**61], "data_offsets": [0, 0]}}, "more than 2^63 - 1 bytes"),
+            "bf16-2^62": ({"w": {"dtype": "BF16", "shape": [2**62], "data_offsets": [0, 0]}}, "more than 2^63 - 1 bytes"),
+            "elements": ({"w": {"dtype": "F32", "shape": [2**40, 2**40], "data_offsets": [0, 0]}}, "more than 2^63 - 1 elements"),
+            "i64-elements": ({"w": {"dtype": "I64", "shape": [2**32, 2**32, 2**32], "data_offsets": [0, 0]}}, "more than 2^63 - 1 elements"),
+            "end-max": ({"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 2**63 - 1]}}, "bytes for shape"),
+            "neg-dim": ({"w": {"dtype": "F32", "shape": [-1, 4], "data_offsets": [0, 0]}}, "not a list of integers >= 0"),
+            "begin-after-end": ({"w": {"dtype": "F32", "shape": [1], "data_offsets": [8, 4]}}, "bad dtype, shape or data_offsets"),
+        }
+        for name, (header, needle) in crafted.items():
+            header = dict(header, __metadata__=meta)
+            f = write_safetensors(path(name + ".safetensors"), header)
+            for args in (["verify", f], ["init", "--like", f, "--dry-run"]):
+                result = run([binary, *args])
+                check(one_error_line(result, f, needle), f"{args[0]} of a header with {name}: {result}")
+        for name, length, needle in (("len-huge", 2**64 - 1, "is not plausible"), ("len-over", 100_000_001, "1 to 100000000 bytes"),
+                                     ("len-long", 4096, "shorter than the 4096-byte header")):
+            f = write_safetensors(path(name + ".safetensors"), {"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}, b"\0" * 4, length)
+            for args in (["verify", f], ["init", "--like", f, "--dry-run"]):
+                result = run([binary, *args])
+                check(one_error_line(result, f, needle), f"{args[0]} of a header length {length}: {result}")
+
+        # Reserved names and the header limit, at plan time.
+        for extra in ([], ["--dry-run"]):
+            result = init(spec_file("reserved.json", {"tensors": [{"name": "__metadata__", "shape": [2], "scheme": {"name": "zeros"}}]}),
+                          "reserved.safetensors", *extra)
+            check(one_error_line(result, "\"__metadata__\" is reserved") and not os.path.exists(path("reserved.safetensors")),
+                  f"a tensor named __metadata__ {extra}: {result}")
+        long_spec = spec_file("long.json", {"tensors": [{"name": "a" * 36_000_000, "shape": [2], "scheme": {"name": "zeros"}}]})
+        for extra in ([], ["--dry-run"]):
+            result = init(long_spec, "long.safetensors", *extra)
+            check(one_error_line(result, "over safetensors' limit of 100000000 bytes", "the longest name 36000000 bytes")
+                  and len(result[2]) < 1000 and not os.path.exists(path("long.safetensors")), f"a 36 MB name {extra}: {result[0]} {result[2][:300]}")
+        many = spec_file("many.json", {"tensors": [{"name": f"t{i}", "shape": [1]} for i in range(450_000)],
+                                       "rules": [{"pattern": "*", "scheme": {"name": "zeros"}}]})
+        result = init(many, "many.safetensors", "--dry-run")
+        check(one_error_line(result, "over safetensors' limit of 100000000 bytes", "(450000 tensors"), f"450,000 tensors in one file: {result[0]} {result[2][:300]}")
+        result = init(many, "many/", "--dry-run", "--max-shard-size", "400KB")
+        check(result[0] == 0 and "450000 tensors" in result[1].splitlines()[-1], f"450,000 tensors in shards of 400 KB: {result[0]} {result[2][:300]}")
+
+        # Non-finite weights.
+        bad_schemes = {
+            "constant inf": ({"name": "constant", "val": "inf"}, "val = inf is invalid, it must be finite in float32"),
+            "normal mean 1e39": ({"name": "normal", "mean": 1e39}, "mean = 1e+39 is invalid"),
+            "normal std 1e39": ({"name": "normal", "std": 1e39}, "std = 1e+39 is invalid"),
+            "normal std 1e38": ({"name": "normal", "std": 1e38}, "overflows float32"),
+            "uniform overflow": ({"name": "uniform", "a": -3e38, "b": 3e38}, "high - low = 6.0000000109955115e+38 overflows float32"),
+            "xavier gain inf": ({"name": "xavier_uniform", "gain": "inf"}, "gain = inf is invalid"),
+            "kaiming a nan": ({"name": "kaiming_normal", "a": "nan"}, "a = nan is invalid"),
+            "orthogonal gain 1e39": ({"name": "orthogonal", "gain": 1e39}, "gain = 1e+39 is invalid"),
+        }
+        for what, (scheme, needle) in bad_schemes.items():
+            result = init(spec_file("bad.json", {"tensors": [{"name": "w", "shape": [4, 4], "scheme": scheme}]}), "bad.safetensors")
+            check(one_error_line(result, needle) and "the fan of shape" not in result[2] and not os.path.exists(path("bad.safetensors")),
+                  f"{what}: {result}")
+        config = spec_file("config.json", {"model_type": "gpt2", "n_layer": 1, "n_embd": 8, "n_head": 2, "vocab_size": 16,
+                                           "n_positions": 4, "initializer_range": 1e39})
+        result = init(config, "cfg.safetensors")
+        check(one_error_line(result, "initializer_range", "1e+39") and not os.path.exists(path("cfg.safetensors")), f"initializer_range 1e39: {result}")
+
+        # A verify that checked nothing fails.
+        good = spec_file("good.json", {"tensors": [{"name": "w", "shape": [3], "scheme": {"name": "normal"}}]})
+        check(init(good, "good.safetensors")[0] == 0, "init of a small spec")
+        for engines in ("", ",,,", "cpu,"):
+            code, out, err = run([binary, "verify", path("good.safetensors"), "--engines", engines])
+            check(code not in (0, "timeout") and "--engines" in err, f"verify --engines '{engines}': {code} {out} {err}")
+        check(run([binary, "verify", path("good.safetensors"), "--engines", "cpu"])[0] == 0, "verify --engines cpu passes")
+        check(init(spec_file("empty.json", {"tensors": []}), "empty.safetensors")[0] == 0, "init of an empty spec")
+        code, out, _ = run([binary, "verify", path("empty.safetensors")])
+        check(code == 1 and "nothing was verified" in out, f"verify of a file without tensors: {code} {out}")
+
+        # Only regular files are read.
+        os.mkfifo(path("fifo.safetensors"))
+        os.mkdir(path("dir.safetensors"))
+        os.symlink(path("fifo.safetensors"), path("to-fifo.safetensors"))
+        os.symlink(path("dir.safetensors"), path("to-dir.safetensors"))
+        for name, what in (("fifo", "is a FIFO (named pipe), not a regular file"), ("dir", "is a directory, not a regular file"),
+                           ("to-fifo", "is a FIFO"), ("to-dir", "is a directory")):
+            f = path(name + ".safetensors")
+            # As a file to verify, a --like header, a spec, and a rules spec beside --like.
+            for args in (["verify", f], ["init", "--like", f, "--dry-run"], ["init", f, "--dry-run"],
+                         ["init", f, "--like", path("good.safetensors"), "--dry-run"]):
+                start = time.monotonic()
+                result = run([binary, *args], timeout=20)
+                check(one_error_line(result, f, what) and time.monotonic() - start < 20, f"{' '.join(args[:2])} of {name}: {result}")
+        os.mkfifo(path("fifo.safetensors.index.json"))
+        for args in (["verify", path("fifo.safetensors.index.json")], ["init", "--like", path("fifo.safetensors.index.json"), "--dry-run"]):
+            result = run([binary, *args], timeout=20)
+            check(one_error_line(result, "is a FIFO"), f"{args[0]} of a FIFO index: {result}")
+
+        # Names cannot forge lines.
+        forged = spec_file("forged.json", {"tensors": [{"name": "a\nOK        b\x1b[2J\u202e", "shape": [3], "scheme": {"name": "ones"}},
+                                                     {"name": "c", "shape": [2], "scheme": {"name": "zeros"}}]})
+        check(init(forged, "forged.safetensors")[0] == 0, "init of a spec with a control character in a name")
+        code, out, _ = run([binary, "verify", path("forged.safetensors")])
+        lines = out.splitlines()
+        check(code == 0 and len(lines) == 3 and lines[0] == "OK        a\\nOK        b\\u{001B}[2J\\u{202E}" and lines[1] == "OK        c"
+              and not any(l == "OK        b" for l in lines) and "\x1b" not in out, f"verify prints names escaped: {lines}")
+        code, out, _ = run([binary, "init", forged, "--dry-run"])
+        check(code == 0 and len(out.splitlines()) == 3 and "\x1b" not in out, f"--dry-run prints names escaped: {out!r}")
+        code, _, err = run([binary, "init", "--preset", "x\ny\x1b[1m"])
+        check(code == 64 and "'x\\ny\\u{001B}[1m'" in err and "\x1b" not in err, f"an argument's value is printed escaped: {err!r}")
+
+        # Messages.
+        result = init(spec_file("shape.json", {"tensors": [{"name": "w", "shape": [2**61], "scheme": {"name": "normal"}}]}), "s.safetensors")
+        check(one_error_line(result, "field \"shape\" [2305843009213693952] of F32 is more than 2^63 - 1 bytes"), f"overflowing shape: {result}")
+        code, _, err = run([binary, "generate", "--count", "2", "--distribution", "truncated_normal", "--low", "2", "--high", "1", "--output", "-"])
+        check(code == 64 and "low must be below high" in err and "finite for uniform" not in err, f"truncated normal low >= high: {err}")
+        code, _, err = run([binary, "generate", "--count", str(2**61), "--output", path("g.f32")])
+        check(code == 64 and "is too large" in err and "bytes needed" not in err and not os.path.exists(path("g.f32")), f"generate --count 2^61: {err}")
+        code, _, err = run([binary, "generate", "--count", "-1", "--output", path("g.f32")])
+        check(code == 64 and "--count must be >= 0 (got -1)" in err and "Missing value" not in err, f"generate --count -1: {err}")
+        code, _, err = run([binary, "generate", "--count", "2", "--seed", "-1", "--output", "-"])
+        check(code == 64 and "must be an integer in 0...18446744073709551615" in err, f"generate --seed -1: {err}")
+        code, out, err = run([binary, "sample", "--count", "2", "--distribution", "uniform", "--low", "-1", "--high", "-0.5", "--throughput-elements", "0"])
+        check(code == 0 and "uniform(low: -1.0, high: -0.5)" in out, f"sample --low -1 (a negative value): {code} {out} {err}")
+        env = dict(os.environ, TENSORSEED_OPENCL_LIBRARY="libm.so.6")
+        code, out, err = run([binary, "devices"], env=env)
+        check("has no clGetPlatformIDs: it is not an OpenCL ICD loader or driver" in out + err and "no OpenCL driver (ICD) is installed" not in out + err,
+              f"TENSORSEED_OPENCL_LIBRARY without OpenCL: {out} {err}")
+
+        # Planning is bounded.
+        with open(path("huge.json"), "wb") as f:
+            f.truncate(200_000_000)
+        start = time.monotonic()
+        result = init(path("huge.json"), "huge.safetensors", "--dry-run")
+        check(one_error_line(result, "over the limit of 100000000 bytes") and time.monotonic() - start < 10, f"a 200 MB spec: {result}")
+        layers = spec_file("layers.json", {"model_type": "llama", "num_hidden_layers": 100_000_000, "hidden_size": 64,
+                                           "num_attention_heads": 4, "intermediate_size": 128, "vocab_size": 100})
+        lstm = spec_file("lstm.json", {"input": [5, 8], "layers": [{"type": "lstm", "hidden_size": 4, "num_layers": 100_000_000}]})
+        for what, f in (("num_hidden_layers 1e8", layers), ("an LSTM of 1e8 layers", lstm)):
+            start = time.monotonic()
+            result = init(f, "layers.safetensors", "--dry-run")
+            check(one_error_line(result, "more than TensorSeed's limit of 1000000 tensors") and time.monotonic() - start < 10, f"{what}: {result}")
+    return tally.report("check_hardening")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

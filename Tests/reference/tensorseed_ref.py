@@ -126,7 +126,7 @@ ERF_LIMIT, SQRT2 = f32hex("0x1.fffffep-1"), f32hex("0x1.6a09e6p+0")
 
 
 def host_erf(x):
-    """SPEC 7.1 HostErf.erf, float64."""
+    """SPEC section 7 HostErf.erf, float64."""
     if x != x:
         return x
     if x >= 3.92:

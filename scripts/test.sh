@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, builds in release (the exhaustive accuracy and
 # statistical tests need optimized code), cross-checks the CLI against the independent numpy
-# reference, checks `bench`'s arguments and rows (and that peers.py reads them), checks written
+# reference (streams, SPEC.md's known answers, every scheme in every dtype, the no-subnormal rule), checks `bench`'s arguments and rows (and that peers.py reads them), checks written
 # safetensors files against the PyPI safetensors package, then runs every XCTest (the OpenCL ones
 # against PoCL).
 set -euo pipefail
@@ -10,6 +10,9 @@ TENSORSEED_NEED_NUMPY=1 TENSORSEED_NEED_SAFETENSORS=1 source scripts/ensure-deps
 flags=(-c release -Xswiftc -enable-testing)
 swift build "${flags[@]}" --build-tests
 python3 Tests/reference/check_cli.py .build/release/tensorseed
+python3 Tests/reference/check_spec.py
+python3 Tests/reference/check_schemes.py .build/release/tensorseed
+python3 Tests/reference/check_subnormals.py
 python3 Tests/reference/check_bench.py .build/release/tensorseed
 python3 Tests/reference/check_loader.py .build/release/tensorseed
 python3 Tests/reference/check_generate.py .build/release/tensorseed

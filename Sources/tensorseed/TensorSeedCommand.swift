@@ -40,6 +40,9 @@ struct DistributionOptions: ParsableArguments {
         guard !low.isNaN, !high.isNaN, low < high, distribution != .uniform || (low.isFinite && high.isFinite) else {
             throw ValidationError("--low and --high must be numbers with low < high, finite for uniform (got \(low), \(high))")
         }
+        if distribution == .truncatedNormal, !TruncatedNormalParameters(mean: mean, std: std, low: low, high: high).isSubnormalFree {
+            throw ValidationError(TruncatedNormalParameters.subnormalRefusal(scheme: "truncated_normal", mean: mean, std: std, low: low, high: high))
+        }
     }
 
     var value: Distribution {

@@ -8,6 +8,8 @@ public enum SchemeError: Error, Equatable, CustomStringConvertible {
     case axisOutOfRange(axis: Int, shape: [Int])
     case zeroFan(scheme: String, shape: [Int])
     case notDivisible(scheme: String, shape: [Int], groups: Int)
+    /// A truncated normal whose erf bounds would make subnormal intermediates (SPEC.md 7.1).
+    case subnormalTruncation(scheme: String, mean: Float, std: Float, low: Float, high: Float)
 
     public var description: String {
         switch self {
@@ -27,6 +29,8 @@ public enum SchemeError: Error, Equatable, CustomStringConvertible {
             return "\(scheme): the fan of shape \(shape) is 0, so the standard deviation would be infinite"
         case let .notDivisible(scheme, shape, groups):
             return "\(scheme): dimension 0 of shape \(shape) is not divisible by groups = \(groups)"
+        case let .subnormalTruncation(scheme, mean, std, low, high):
+            return TruncatedNormalParameters.subnormalRefusal(scheme: scheme, mean: mean, std: std, low: low, high: high)
         }
     }
 }

@@ -21,7 +21,7 @@ extension InitScheme {
             try require(mean.isFinite, "mean", mean, "finite")
             try require(std.isFinite && std > 0, "std", std, "finite and > 0")
             try require(!a.isNaN && !b.isNaN && a < b, "a, b", a, "below b")
-            return .random(.truncatedNormal(mean: Float(mean), std: Float(std), low: Float(a), high: Float(b)))
+            return try truncatedNormal(mean: Float(mean), std: Float(std), low: Float(a), high: Float(b))
         case let .constant(value):
             try require(!value.isNaN, "value", value, "a number")
             return .constant(Float(value))
@@ -83,7 +83,7 @@ extension InitScheme {
             case .truncatedNormal:
                 // JAX: truncated_normal(−2, 2) · √variance / .87962566103423978.
                 let std = variance.squareRoot() / InitScheme.jaxTruncatedNormalStddev
-                return .random(.truncatedNormal(mean: 0, std: Float(std), low: Float(-2 * std), high: Float(2 * std)))
+                return try truncatedNormal(mean: 0, std: Float(std), low: Float(-2 * std), high: Float(2 * std))
             }
         }
     }
@@ -98,6 +98,14 @@ extension InitScheme {
         let effective: Nonlinearity
         if case .leakyRelu = nonlinearity { effective = .leakyRelu(negativeSlope: a) } else { effective = nonlinearity }
         return effective.gain / fan.squareRoot()
+    }
+
+    /// The truncated-normal recipe, refused if its intermediates could be subnormal (SPEC.md 7.1).
+    private func truncatedNormal(mean: Float, std: Float, low: Float, high: Float) throws -> TensorRecipe {
+        guard TruncatedNormalParameters(mean: mean, std: std, low: low, high: high).isSubnormalFree else {
+            throw SchemeError.subnormalTruncation(scheme: name, mean: mean, std: std, low: low, high: high)
+        }
+        return .random(.truncatedNormal(mean: mean, std: std, low: low, high: high))
     }
 
     private func symmetricUniform(bound: Double, shape: [Int]) throws -> TensorRecipe {

@@ -14,6 +14,7 @@ python3 Tests/reference/check_spec.py
 python3 Tests/reference/check_schemes.py .build/release/tensorseed
 python3 Tests/reference/check_subnormals.py
 python3 Tests/reference/check_integrity.py .build/release/tensorseed
+python3 Tests/reference/check_names.py .build/release/tensorseed
 python3 Tests/reference/check_bench.py .build/release/tensorseed
 python3 Tests/reference/check_loader.py .build/release/tensorseed
 python3 Tests/reference/check_generate.py .build/release/tensorseed

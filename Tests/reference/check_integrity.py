@@ -13,18 +13,11 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_support import Tally  # noqa: E402
+from check_support import Tally, safetensors_parts as read  # noqa: E402
 
 
 def run(*args):
     return subprocess.run([str(a) for a in args], capture_output=True)
-
-
-def read(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    (n,) = struct.unpack("<Q", data[:8])
-    return json.loads(data[8:8 + n]), data[8 + n:]
 
 
 def write(path, header, body):

@@ -8,7 +8,6 @@ whole. Also checks that both refuse what SPEC.md refuses (the truncated normal's
 import json
 import math
 import os
-import struct
 import subprocess
 import sys
 import tempfile
@@ -17,7 +16,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tensorseed_ref as ref  # noqa: E402
-from check_support import Tally  # noqa: E402
+from check_support import Tally, safetensors_tensors  # noqa: E402
 
 SCHEMES = [  # (name, shape, scheme)
     ("uniform", [7, 5], {"name": "uniform"}),
@@ -74,15 +73,6 @@ DTYPES = ["F32", "F16", "BF16", "F64"]
 SPEC_DTYPE = {"F32": "f32", "F16": "f16", "BF16": "bf16", "F64": "f64"}
 
 
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    (length,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8:8 + length])
-    body = data[8 + length:]
-    return {name: body[e["data_offsets"][0]:e["data_offsets"][1]] for name, e in header.items() if name != "__metadata__"}
-
-
 def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else ".build/release/tensorseed"
     tally = Tally()
@@ -97,7 +87,7 @@ def main():
             tally.check(run.returncode == 0, f"init of every scheme (seed {seed}) failed: {run.stderr.strip()}")
             if run.returncode != 0:
                 continue
-            written = read_safetensors(out)
+            written = safetensors_tensors(out)
             for t in tensors:
                 dtype = t["name"].rsplit(".", 1)[1]
                 with np.errstate(over="ignore"):

@@ -32,7 +32,7 @@ public final class TensorGenerator: @unchecked Sendable {
 
     /// `make()`, or the value it gave last time for the same key.
     private func cached<T>(_ key: String, _ make: () throws -> T) rethrows -> T {
-        if let last = lastStructure, last.key == key, let value = last.value as? T { return value }
+        if let last = lastStructure, NameBytes.same(last.key, key), let value = last.value as? T { return value }   // names are bytes
         let value = try make()
         lastStructure = (key, value)
         return value

@@ -28,7 +28,7 @@ public enum LikeSpec {
     /// `seed` and `dtype` override the spec's.
     public static func plan(like likePath: String, spec specPath: String? = nil, seed: UInt64? = nil, dtype: StorageType? = nil) throws -> ModelPlan {
         let layout = try LikeLayout.read(path: likePath)
-        var spec: [String: JSONValue] = [:]
+        var spec: [JSONKey: JSONValue] = [:]
         if let specPath {
             guard let data = FileManager.default.contents(atPath: specPath) else {
                 throw SpecError(location: specPath, message: "cannot read the spec file")
@@ -44,7 +44,7 @@ public enum LikeSpec {
     }
 
     /// The members of a rules-only spec.
-    private static func rulesSpec(_ data: Data, path: String) throws -> [String: JSONValue] {
+    private static func rulesSpec(_ data: Data, path: String) throws -> [JSONKey: JSONValue] {
         let root: JSONValue
         do { root = try JSONValue.parse(data) } catch { throw SpecError(location: path, message: "\(error)") }
         guard let members = root.object else { throw SpecError(location: path, message: "must be a JSON object, got \(root.kind)") }
@@ -57,12 +57,12 @@ public enum LikeSpec {
     /// Builds a tensor-list spec from the layout and plans it with `ModelSpec`, so rules and errors are
     /// read exactly as in any spec: the user's rules first, then, as explicit schemes of the tensors that
     /// no rule matches, the defaults.
-    private static func plan(_ layout: LikeLayout, likePath: String, spec: [String: JSONValue], seed: UInt64?, dtype: StorageType?) throws -> ModelPlan {
+    private static func plan(_ layout: LikeLayout, likePath: String, spec: [JSONKey: JSONValue], seed: UInt64?, dtype: StorageType?) throws -> ModelPlan {
         let patterns = (spec["rules"]?.array ?? []).compactMap { $0.object?["pattern"]?.string }
         let keepFileTypes = dtype == nil && spec["dtype"] == nil
         var tensors: [JSONValue] = []
         for tensor in layout.tensors {
-            var fields: [String: JSONValue] = ["name": .string(tensor.name), "shape": .array(tensor.shape.map { .integer(Int64($0)) })]
+            var fields: [JSONKey: JSONValue] = ["name": .string(tensor.name), "shape": .array(tensor.shape.map { .integer(Int64($0)) })]
             if keepFileTypes {
                 guard let type = StorageType(rawValue: tensor.dtype) else {
                     throw LikeLayoutError(path: likePath, message: "tensor \"\(tensor.name)\" has dtype \(tensor.dtype), which TensorSeed does not write (F32, F16, BF16, F64); give --dtype to store every tensor as one of them")

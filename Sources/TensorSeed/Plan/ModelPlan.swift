@@ -36,13 +36,13 @@ public struct ModelPlan: Sendable, Hashable {
 
     /// A plan; duplicate or empty names are an error.
     public init(seed: UInt64, tensors: [TensorJob]) throws {
-        var seen = Set<String>()
+        var seen = Set<JSONKey>()   // names compare as bytes: "é" and "e\u{301}" are two tensors (SPEC.md section 3)
         for (i, t) in tensors.enumerated() {
             let namePath: [SpecPathComponent] = [.key("tensors"), .index(i), .key("name")]
             guard !t.name.isEmpty else {
                 throw SpecError(location: "tensors[\(i)]", message: "field \"name\" must not be empty", path: namePath)
             }
-            guard seen.insert(t.name).inserted else {
+            guard seen.insert(JSONKey(t.name)).inserted else {
                 throw SpecError(location: "tensors[\(i)] \"\(t.name)\"", message: "field \"name\" is a duplicate: every tensor needs its own name",
                                 path: namePath)
             }

@@ -14,9 +14,9 @@ enum RecordedRecipe {
     }()
 
     /// Refuses a field that a recipe of `kind` does not have (an unknown kind is refused by the caller).
-    static func checkKeys(_ fields: [String: JSONValue], kind: String) throws {
+    static func checkKeys(_ fields: [JSONKey: JSONValue], kind: String) throws {
         guard let allowed = keys[kind] else { return }
-        if let extra = fields.keys.sorted().first(where: { !allowed.contains($0) }) {
+        if let extra = fields.keys.map(\.text).sorted().first(where: { !allowed.contains($0) }) {
             throw SpecFieldError(field: "recipe.\(extra)", message: "is not a field of a \(kind) recipe")
         }
     }

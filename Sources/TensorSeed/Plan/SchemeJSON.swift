@@ -78,7 +78,7 @@ public enum SchemeJSON {
 
     /// The scheme as an object with every parameter spelled out (defaults included), parseable by `scheme(from:)`.
     public static func value(of scheme: InitScheme) -> JSONValue {
-        var fields: [String: JSONValue] = ["name": .string(scheme.name)]
+        var fields: [JSONKey: JSONValue] = ["name": .string(scheme.name)]
         switch scheme {
         case let .uniform(low, high): fields["a"] = .double(low); fields["b"] = .double(high)
         case let .normal(mean, std): fields["mean"] = .double(mean); fields["std"] = .double(std)
@@ -111,11 +111,11 @@ public enum SchemeJSON {
 
     /// The recipe as an object; every float32 parameter is given in decimal and exactly as `<name>_bits` (hex).
     public static func value(of recipe: TensorRecipe) -> JSONValue {
-        func float(_ fields: inout [String: JSONValue], _ key: String, _ x: Float) {
+        func float(_ fields: inout [JSONKey: JSONValue], _ key: String, _ x: Float) {
             fields[key] = .double(Double(x))
             fields[key + "_bits"] = .string(hex32(x.bitPattern))
         }
-        var fields: [String: JSONValue] = [:]
+        var fields: [JSONKey: JSONValue] = [:]
         switch recipe {
         case let .random(.uniform(low, high)):
             fields["kind"] = .string("uniform"); float(&fields, "low", low); float(&fields, "high", high)
@@ -215,11 +215,11 @@ public struct SpecFieldError: Error, CustomStringConvertible, Equatable {
 
 /// Reads typed scheme parameters from an object and remembers which fields were used.
 private final class FieldReader {
-    let fields: [String: JSONValue]
+    let fields: [JSONKey: JSONValue]
     let scheme: String
     private var read: Set<String> = ["name"]
 
-    init(fields: [String: JSONValue], scheme: String) {
+    init(fields: [JSONKey: JSONValue], scheme: String) {
         self.fields = fields
         self.scheme = scheme
     }
@@ -282,7 +282,7 @@ private final class FieldReader {
     }
 
     func rejectUnread() throws {
-        if let extra = fields.keys.sorted().first(where: { !read.contains($0) }) {
+        if let extra = fields.keys.map(\.text).sorted().first(where: { !read.contains($0) }) {
             throw SpecFieldError(field: "scheme.\(extra)", message: "is not a parameter of \(scheme)")
         }
     }

@@ -13,7 +13,7 @@ enum RecordedMetadata {
             throw SpecFieldError(field: "metadata", message: "has no \"scheme\" and \"recipe\"")
         }
         if let extra = fields.keys.sorted().first(where: { $0 != "scheme" && $0 != "recipe" }) {
-            throw SpecFieldError(field: extra, message: "is not part of a tensor's scheme metadata (only \"scheme\" and \"recipe\")")
+            throw SpecFieldError(field: extra.text, message: "is not part of a tensor's scheme metadata (only \"scheme\" and \"recipe\")")
         }
         guard var members = scheme.object, let name = members["name"]?.string, name.hasPrefix("kaiming_"),
               members["negative_slope"]?.number == legacyKaimingNegativeSlope else { return (scheme, recipe) }
@@ -23,11 +23,9 @@ enum RecordedMetadata {
 
     /// The first `tensorseed.` key of `metadata` that is neither the spec version, the seed, nor the scheme or
     /// digest of one of `names`; nil if there is none.
-    static func strayKey(_ metadata: [String: String], names: [String]) -> String? {
-        let tensorKeys = Set(names.flatMap { [TensorSeedMetadata.schemePrefix + $0, TensorSeedMetadata.digestPrefix + $0] }.map { Array($0.utf8) })
-        return metadata.keys.sorted().first { key in
-            key.hasPrefix("tensorseed.") && key != TensorSeedMetadata.specVersion && key != TensorSeedMetadata.seed
-                && !tensorKeys.contains(Array(key.utf8))
-        }
+    static func strayKey(_ metadata: [JSONKey: String], names: [String]) -> String? {
+        let known = Set(names.flatMap { [TensorSeedMetadata.schemePrefix + $0, TensorSeedMetadata.digestPrefix + $0] }.map { JSONKey($0) }
+                        + [JSONKey(TensorSeedMetadata.specVersion), JSONKey(TensorSeedMetadata.seed)])
+        return metadata.keys.sorted().first { $0.text.hasPrefix("tensorseed.") && !known.contains($0) }?.text
     }
 }

@@ -264,9 +264,10 @@ def gain(nonlinearity, slope):
 
 
 def symmetric_uniform(bound):
-    b = F(bound)
-    if not (np.isfinite(b) and b > 0):
+    """SPEC 8.3: the float64 bound must be finite and positive; uniform(-float(bound), float(bound))."""
+    if not (math.isfinite(bound) and bound > 0):
         raise Refused("bound not finite and positive")
+    b = F(bound)
     return ("uniform", -b, b)
 
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, builds in release (the exhaustive accuracy and
 # statistical tests need optimized code), cross-checks the CLI against the independent numpy
-# reference, checks `bench`'s arguments and rows (and that peers.py reads them), checks written
+# reference (streams, SPEC.md's known answers, every scheme in every dtype, the no-subnormal rule),
+# checks integrity and byte names, checks `bench`'s arguments and rows (and that peers.py reads them), checks written
 # safetensors files against the PyPI safetensors package, feeds the CLI adversarial input (crafted headers,
 # FIFOs, non-finite parameters, huge specs), checks what is left on disk after races, signals
 # and odd output paths, loads a written Hugging Face folder with transformers; then, on two OpenCL
@@ -16,6 +17,11 @@ TENSORSEED_NEED_NUMPY=1 TENSORSEED_NEED_SAFETENSORS=1 TENSORSEED_NEED_OCLGRIND=1
 flags=(-c release -Xswiftc -enable-testing)
 swift build "${flags[@]}" --build-tests
 python3 Tests/reference/check_cli.py .build/release/tensorseed
+python3 Tests/reference/check_spec.py
+python3 Tests/reference/check_schemes.py .build/release/tensorseed
+python3 Tests/reference/check_subnormals.py
+python3 Tests/reference/check_integrity.py .build/release/tensorseed
+python3 Tests/reference/check_names.py .build/release/tensorseed
 python3 Tests/reference/check_bench.py .build/release/tensorseed
 python3 Tests/reference/check_loader.py .build/release/tensorseed
 python3 Tests/reference/check_generate.py .build/release/tensorseed

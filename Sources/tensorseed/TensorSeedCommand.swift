@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import TensorSeed
 
@@ -13,6 +16,15 @@ struct TensorSeedCommand: ParsableCommand {
         subcommands: [SampleCommand.self, GenerateCommand.self, InitCommand.self, VerifyCommand.self, BenchCommand.self, DevicesCommand.self],
         defaultSubcommand: SampleCommand.self
     )
+
+    /// Refuses a command line that is not UTF-8 (`ArgumentBytes`) before parsing it.
+    static func main() {
+        if let problem = ArgumentBytes.firstInvalid() {
+            printError("tensorseed: error: \(problem)")
+            Glibc.exit(64)   // EX_USAGE, as ArgumentParser's own usage errors
+        }
+        main(nil)
+    }
 }
 
 /// Options naming a distribution, shared by the commands that generate values.
@@ -37,6 +49,9 @@ struct DistributionOptions: ParsableArguments {
         guard std > 0 || distribution == .uniform else { throw ValidationError("--std must be > 0 (got \(std))") }
         do { try value.checkRepresentable(scheme: "--distribution \(distribution.rawValue)") } catch {
             throw ValidationError("\(error) (--mean \(mean), --std \(std), --low \(bounds.low), --high \(bounds.high))")
+        }
+        if distribution == .truncatedNormal, !TruncatedNormalParameters(mean: mean, std: std, low: low, high: high).isSubnormalFree {
+            throw ValidationError(TruncatedNormalParameters.subnormalRefusal(scheme: "truncated_normal", mean: mean, std: std, low: low, high: high))
         }
     }
 

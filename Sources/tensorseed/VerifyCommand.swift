@@ -65,6 +65,7 @@ struct VerifyCommand: ParsableCommand {
                 var paths = [file]
                 if file.hasSuffix(".index.json") {
                     paths = try ShardIndex.check(path: file)
+                    try ShardIndex.checkTensorSeedMetadata(indexPath: file, shardPaths: paths)
                     print("\(file): index consistent with its \(paths.count) shards")
                 }
                 for choice in choices {

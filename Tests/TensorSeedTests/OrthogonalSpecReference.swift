@@ -1,4 +1,4 @@
-/// SPEC.md 7.4 transcribed as plainly as possible, to check `HouseholderQR` against the text: two-index
+/// SPEC.md 8.7 transcribed as plainly as possible, to check `HouseholderQR` against the text: two-index
 /// arrays, one `addingProduct` (IEEE fusedMultiplyAdd) per chain step, no packing, tiling or threads.
 enum OrthogonalSpecReference {
     /// A chain: s = +0, then s = fma(x_k, y_k, s) for each pair in order.

@@ -63,7 +63,7 @@ final class OrthogonalTests: XCTestCase {
             let reference = OrthogonalSpecReference.q((0..<m).map { i in (0..<n).map { j in a[j * m + i] } })
             var mismatches = 0
             for i in 0..<m { for j in 0..<n where q[j * m + i].bitPattern != reference[i][j].bitPattern { mismatches += 1 } }
-            XCTAssertEqual(mismatches, 0, "\(m) × \(n): elements that differ from SPEC.md 7.4 transcribed")
+            XCTAssertEqual(mismatches, 0, "\(m) × \(n): elements that differ from SPEC.md 8.7 transcribed")
         }
         // The comparison can tell blockings apart: 32-column panels round differently.
         let a = try normals(150, 130)
@@ -127,7 +127,7 @@ final class OrthogonalTests: XCTestCase {
         XCTAssertEqual(parallel.map(\.bitPattern), serial.map(\.bitPattern))
     }
 
-    /// SPEC.md section 8's orthogonal vector (fixture orthogonal_vectors_v1.txt) on every engine, and in SPEC.md's text.
+    /// SPEC.md section 11's orthogonal vector (fixture orthogonal_vectors_v1.txt) on every engine, and in SPEC.md's text.
     func testPublishedOrthogonalVector() throws {
         let lines = try RepositoryFile.text(RepositoryFile.fixture("orthogonal_vectors_v1.txt")).split(separator: "\n")
             .filter { !$0.hasPrefix("#") }.map { $0.split(separator: " ") }

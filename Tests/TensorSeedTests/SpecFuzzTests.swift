@@ -144,7 +144,7 @@ final class SpecFuzzTests: XCTestCase {
     private static func paths(in value: JSONValue, prefix: [SpecPathComponent] = []) -> [[SpecPathComponent]] {
         var result: [[SpecPathComponent]] = prefix.isEmpty ? [] : [prefix]
         if let object = value.object {
-            for key in object.keys.sorted() { result += paths(in: object[key]!, prefix: prefix + [.key(key)]) }
+            for key in object.keys.sorted() { result += paths(in: object[key]!, prefix: prefix + [.key(key.text)]) }
         } else if let array = value.array {
             for (i, item) in array.enumerated() { result += paths(in: item, prefix: prefix + [.index(i)]) }
         }

@@ -115,7 +115,7 @@ final class SpecPositionTests: XCTestCase {
     private func paths(_ value: JSONValue, _ prefix: [SpecPathComponent] = []) -> [[SpecPathComponent]] {
         switch value {
         case let .array(items): return [prefix] + items.enumerated().flatMap { paths($1, prefix + [.index($0)]) }
-        case let .object(members): return [prefix] + members.flatMap { paths($1, prefix + [.key($0)]) }
+        case let .object(members): return [prefix] + members.flatMap { paths($1, prefix + [.key($0.text)]) }
         default: return [prefix]
         }
     }

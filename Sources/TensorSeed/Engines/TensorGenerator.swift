@@ -32,13 +32,13 @@ public final class TensorGenerator: @unchecked Sendable {
 
     /// `make()`, or the value it gave last time for the same key.
     private func cached<T>(_ key: String, _ make: () throws -> T) rethrows -> T {
-        if let last = lastStructure, last.key == key, let value = last.value as? T { return value }
+        if let last = lastStructure, NameBytes.same(last.key, key), let value = last.value as? T { return value }   // names are bytes
         let value = try make()
         lastStructure = (key, value)
         return value
     }
 
-    /// `gain · Q` for an orthogonal recipe, row-major rows × columns (SPEC.md 7.4).
+    /// `gain · Q` for an orthogonal recipe, row-major rows × columns (SPEC.md 8.7).
     func orthogonalMatrix(tensor: String, rows: Int, columns: Int, gain: Double, on choice: EngineChoice) throws -> [Float] {
         try cached("orthogonal\u{0}\(tensor)\u{0}\(rows)x\(columns)\u{0}\(gain.bitPattern)") {
             try makeOrthogonalMatrix(tensor: tensor, rows: rows, columns: columns, gain: gain, on: choice)
@@ -199,10 +199,10 @@ enum StructuredFill {
         }
     }
 
-    /// The sparsity mask's stream name suffix (SPEC.md 7.3).
+    /// The sparsity mask's stream name suffix (SPEC.md 8.6).
     static let sparsityKeySuffix = "\u{0}sparsity"
 
-    /// The flat indices set to zero by `sparse` (SPEC.md 7.3): in column c, the `zerosPerColumn` rows r with
+    /// The flat indices set to zero by `sparse` (SPEC.md 8.6): in column c, the `zerosPerColumn` rows r with
     /// the smallest key (u(r·columns + c), r), u from the uniform stream of the name followed by NUL "sparsity".
     static func sparseZeros(seed: UInt64, tensor: String, rows: Int, columns: Int, zerosPerColumn: Int) throws -> Set<UInt64> {
         guard zerosPerColumn > 0, rows > 0, columns > 0 else { return [] }

@@ -2,7 +2,7 @@
 /// file and the field. A field that is absent or `null` takes the default (transformers treats `null`
 /// as "not given" for the fields read here). Fields not asked for are ignored, as transformers keeps them.
 struct ConfigFields {
-    let members: [String: JSONValue]
+    let members: [JSONKey: JSONValue]
     /// The file, for messages.
     let path: String
 

@@ -63,7 +63,7 @@ public struct HuggingFaceConfig: Sendable, Hashable {
     }
 
     /// Reads a config from its members.
-    public static func parse(members: [String: JSONValue], path: String = "config.json") throws -> HuggingFaceConfig {
+    public static func parse(members: [JSONKey: JSONValue], path: String = "config.json") throws -> HuggingFaceConfig {
         let fields = ConfigFields(members: members, path: path)
         let supported = ModelType.allCases.map(\.rawValue).joined(separator: ", ")
         guard let typeName = try fields.string("model_type") else {

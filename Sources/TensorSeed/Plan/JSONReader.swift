@@ -80,8 +80,8 @@ struct JSONReader {
 
     private mutating func readObject(depth: Int) throws -> JSONValue {
         try enterContainer(depth: depth)
-        var members: [String: JSONValue] = [:]
-        var keyLines: [String: Int] = [:]
+        var members: [JSONKey: JSONValue] = [:]
+        var keyLines: [JSONKey: Int] = [:]
         if peek() == UInt8(ascii: "}") { advance(); return .object(members) }
         while true {
             guard peek() == UInt8(ascii: "\"") else {
@@ -89,10 +89,10 @@ struct JSONReader {
             }
             let keyPosition = here
             let key = try readString()
-            if let first = keyLines[key] {
+            if let first = keyLines[JSONKey(key)] {
                 throw DocumentSyntaxError(.json, reason: "duplicate key \"\(key)\" (first at line \(first))", position: keyPosition)
             }
-            keyLines[key] = keyPosition.line
+            keyLines[JSONKey(key)] = keyPosition.line
             skipWhitespace()
             guard peek() == UInt8(ascii: ":") else { throw failure("expected ':' after the key \"\(key)\"") }
             advance()

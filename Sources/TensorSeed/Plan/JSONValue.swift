@@ -11,7 +11,7 @@ public enum JSONValue: Sendable, Hashable, Decodable {
     case double(Double)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object([JSONKey: JSONValue])
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -22,7 +22,7 @@ public enum JSONValue: Sendable, Hashable, Decodable {
         if let d = try? container.decode(Double.self) { self = .double(d); return }
         if let s = try? container.decode(String.self) { self = .string(s); return }
         if let a = try? container.decode([JSONValue].self) { self = .array(a); return }
-        self = .object(try container.decode([String: JSONValue].self))
+        self = .object(Dictionary(uniqueKeysWithValues: try container.decode([String: JSONValue].self).map { (JSONKey($0.key), $0.value) }))
     }
 
     /// Parses the JSON text `data` (RFC 8259, with `JSONReader`); a syntax error is a `JSONParseError`
@@ -58,7 +58,7 @@ public enum JSONValue: Sendable, Hashable, Decodable {
             out += "{"
             for (i, key) in members.keys.sorted().enumerated() {
                 if i > 0 { out += "," }
-                JSONValue.quote(key, into: &out)
+                JSONValue.quote(key.text, into: &out)
                 out += ":"
                 members[key]!.render(into: &out)
             }
@@ -144,7 +144,7 @@ public enum JSONValue: Sendable, Hashable, Decodable {
     }
 
     /// The members, if the value is an object.
-    public var object: [String: JSONValue]? {
+    public var object: [JSONKey: JSONValue]? {
         if case let .object(o) = self { return o }
         return nil
     }

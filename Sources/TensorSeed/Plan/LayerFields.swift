@@ -7,13 +7,13 @@ struct LayerFields {
     let type: String
     /// The layer's `"name"`, if it has one.
     let name: String?
-    private let fields: [String: JSONValue]
+    private let fields: [JSONKey: JSONValue]
 
     /// The largest size or index a field may give (2^31 - 1): far above any real layer, and low enough
     /// that products of two sizes (dilation × kernel, padding × 2) cannot overflow.
     static let largest = Int(Int32.max)
 
-    init(index: Int, type: String, name: String?, fields: [String: JSONValue]) {
+    init(index: Int, type: String, name: String?, fields: [JSONKey: JSONValue]) {
         self.index = index
         self.type = type
         self.name = name
@@ -111,7 +111,7 @@ struct LayerFields {
 
     /// Fails on the first field (in sorted order) that is not in `known`, listing the known ones.
     func rejectUnknown(known: [String]) throws {
-        if let extra = fields.keys.sorted().first(where: { !known.contains($0) }) {
+        if let extra = fields.keys.map(\.text).sorted().first(where: { !known.contains($0) }) {
             throw error(extra, "is not a field of \(type) (known: \(known.joined(separator: ", ")))")
         }
     }

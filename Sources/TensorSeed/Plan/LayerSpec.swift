@@ -20,16 +20,16 @@ enum LayerSpec {
     static let topFields = ["seed", "dtype", "input", "input_dtype", "layers", "rules"]
 
     /// Whether a spec's top-level object is a layer list rather than a tensor list.
-    static func isLayerList(_ top: [String: JSONValue]) -> Bool { top["layers"] != nil || top["input"] != nil }
+    static func isLayerList(_ top: [JSONKey: JSONValue]) -> Bool { top["layers"] != nil || top["input"] != nil }
 
     /// Plans a layer-list spec; `seed` and `dtype` override the spec's seed and default dtype (a layer's own `"dtype"` is kept).
-    static func plan(_ top: [String: JSONValue], seed: UInt64?, dtype: StorageType?) throws -> ModelPlan {
+    static func plan(_ top: [JSONKey: JSONValue], seed: UInt64?, dtype: StorageType?) throws -> ModelPlan {
         try infer(top, seed: seed, dtype: dtype).plan
     }
 
     /// The plan and the per-sample shape the last layer outputs.
-    static func infer(_ top: [String: JSONValue], seed: UInt64?, dtype: StorageType?) throws -> (plan: ModelPlan, output: ActivationShape) {
-        if let extra = top.keys.sorted().first(where: { !topFields.contains($0) }) {
+    static func infer(_ top: [JSONKey: JSONValue], seed: UInt64?, dtype: StorageType?) throws -> (plan: ModelPlan, output: ActivationShape) {
+        if let extra = top.keys.map(\.text).sorted().first(where: { !topFields.contains($0) }) {
             throw SpecError(location: "spec", message: "unknown field \"\(extra)\" for a layer list (known: \(topFields.joined(separator: ", ")))",
                             path: [.key(extra)])
         }
@@ -46,7 +46,7 @@ enum LayerSpec {
             throw SpecError(location: "spec", message: "field \"layers\" must be an array, got \(layersValue.kind)", path: [.key("layers")])
         }
         var jobs: [TensorJob] = []
-        var owner: [String: Int] = [:]
+        var owner: [JSONKey: Int] = [:]   // tensor names compare as bytes (SPEC.md section 3)
         for (index, item) in items.enumerated() {
             let (layer, type) = try fields(of: item, index: index)
             try layer.rejectUnknown(known: type.fields)
@@ -60,7 +60,7 @@ enum LayerSpec {
             let layerType = try layer.storageType() ?? defaultType
             for parameter in outcome.parameters {
                 let job = try LayerParameterScheme.job(parameter, of: layer, dtype: layerType, rules: rules)
-                if let earlier = owner.updateValue(index, forKey: job.name) {
+                if let earlier = owner.updateValue(index, forKey: JSONKey(job.name)) {
                     let message = "gives the tensor \"\(job.name)\" that \(LayerFields.location(index: earlier, name: nil)) already gives"
                     throw layer.name == nil ? layer.layerError(message) : layer.error("name", message)
                 }
@@ -75,7 +75,7 @@ enum LayerSpec {
     }
 
     /// `"input"` (the per-sample shape: integers >= 1, possibly none) and `"input_dtype"` (`float` or `int`).
-    private static func inputShape(_ top: [String: JSONValue]) throws -> ActivationShape {
+    private static func inputShape(_ top: [JSONKey: JSONValue]) throws -> ActivationShape {
         guard let value = top["input"] else {
             throw SpecError(location: "spec", message: "field \"input\" is missing (the input shape without the batch dimension, e.g. [1, 28, 28])")
         }

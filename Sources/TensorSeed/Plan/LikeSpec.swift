@@ -40,7 +40,7 @@ public enum LikeSpec {
     public static func planWithNotes(like likePath: String, spec specPath: String? = nil, seed: UInt64? = nil,
                                      dtype: StorageType? = nil) throws -> (plan: ModelPlan, notes: [String]) {
         let layout = try LikeLayout.read(path: likePath)
-        var spec: [String: JSONValue] = [:]
+        var spec: [JSONKey: JSONValue] = [:]
         if let specPath {
             spec = try rulesSpec(try ModelSpec.readFile(specPath), path: specPath)
         }
@@ -53,7 +53,7 @@ public enum LikeSpec {
     }
 
     /// The members of a rules-only spec.
-    private static func rulesSpec(_ data: Data, path: String) throws -> [String: JSONValue] {
+    private static func rulesSpec(_ data: Data, path: String) throws -> [JSONKey: JSONValue] {
         let root: JSONValue
         do { root = try JSONValue.parse(data) } catch { throw SpecError(location: path, message: "\(error)") }
         guard let members = root.object else { throw SpecError(location: path, message: "must be a JSON object, got \(root.kind)") }
@@ -66,7 +66,7 @@ public enum LikeSpec {
     /// Builds a tensor-list spec from the layout and plans it with `ModelSpec`, so rules and errors are
     /// read exactly as in any spec: the user's rules first, then, as explicit schemes of the tensors that
     /// no rule matches, the defaults.
-    private static func plan(_ layout: LikeLayout, likePath: String, spec: [String: JSONValue], seed: UInt64?,
+    private static func plan(_ layout: LikeLayout, likePath: String, spec: [JSONKey: JSONValue], seed: UInt64?,
                              dtype: StorageType?) throws -> (plan: ModelPlan, notes: [String]) {
         let patterns = (spec["rules"]?.array ?? []).compactMap { $0.object?["pattern"]?.string }
         let keepFileTypes = dtype == nil && spec["dtype"] == nil
@@ -75,7 +75,7 @@ public enum LikeSpec {
         var guessedNorms: [String] = []
         var tensors: [JSONValue] = []
         for tensor in layout.tensors {
-            var fields: [String: JSONValue] = ["name": .string(tensor.name), "shape": .array(tensor.shape.map { .integer(Int64($0)) })]
+            var fields: [JSONKey: JSONValue] = ["name": .string(tensor.name), "shape": .array(tensor.shape.map { .integer(Int64($0)) })]
             if keepFileTypes {
                 guard let type = StorageType(rawValue: tensor.dtype) else {
                     throw LikeLayoutError(path: likePath, message: "tensor \(PrintableText.quoted(tensor.name)) has dtype \(tensor.dtype), which TensorSeed does not write (F32, F16, BF16, F64); give --dtype to store every tensor as one of them")

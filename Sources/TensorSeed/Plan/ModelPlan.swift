@@ -47,7 +47,7 @@ public struct ModelPlan: Sendable, Hashable {
     /// beyond what a file can hold is an error.
     public init(seed: UInt64, tensors: [TensorJob]) throws {
         try ModelPlan.checkTensorCount(tensors.count)
-        var seen = Set<String>()
+        var seen = Set<JSONKey>()   // names compare as bytes: "é" and "e\u{301}" are two tensors (SPEC.md section 3)
         for (i, t) in tensors.enumerated() {
             let namePath: [SpecPathComponent] = [.key("tensors"), .index(i), .key("name")]
             guard !t.name.isEmpty else {
@@ -57,7 +57,7 @@ public struct ModelPlan: Sendable, Hashable {
                 throw SpecError(location: "tensors[\(i)]", message: "field \"name\" \"\(t.name)\" is reserved: safetensors keeps the file's metadata under that key",
                                 path: namePath)
             }
-            guard seen.insert(t.name).inserted else {
+            guard seen.insert(JSONKey(t.name)).inserted else {
                 throw SpecError(location: "tensors[\(i)] \(PrintableText.quoted(t.name))", message: "field \"name\" is a duplicate: every tensor needs its own name",
                                 path: namePath)
             }

@@ -69,7 +69,7 @@ public enum ModelSpec {
     static func plan(root: JSONValue, seed: UInt64?, dtype: StorageType?) throws -> ModelPlan {
         guard let top = root.object else { throw SpecError(location: "spec", message: "must be a JSON object (or YAML mapping), got \(root.kind)") }
         if LayerSpec.isLayerList(top) { return try LayerSpec.plan(top, seed: seed, dtype: dtype) }
-        if let extra = top.keys.sorted().first(where: { !["seed", "dtype", "tensors", "rules"].contains($0) }) {
+        if let extra = top.keys.map(\.text).sorted().first(where: { !["seed", "dtype", "tensors", "rules"].contains($0) }) {
             throw SpecError(location: "spec", message: "unknown field \"\(extra)\" (known: seed, dtype, tensors, rules)", path: [.key(extra)])
         }
         var specSeed: UInt64 = 0
@@ -119,7 +119,7 @@ public enum ModelSpec {
             guard let fields = item.object else {
                 throw SpecError(location: location, message: "must be an object {\"pattern\": ..., \"scheme\": ...}", path: here)
             }
-            if let extra = fields.keys.sorted().first(where: { $0 != "pattern" && $0 != "scheme" }) {
+            if let extra = fields.keys.map(\.text).sorted().first(where: { $0 != "pattern" && $0 != "scheme" }) {
                 throw SpecError(location: location, message: "unknown field \"\(extra)\" (known: pattern, scheme)", path: here + [.key(extra)])
             }
             guard let pattern = fields["pattern"]?.string else {
@@ -142,7 +142,7 @@ public enum ModelSpec {
             throw SpecError(location: location, message: "field \"name\" must be a string, got \(nameValue.kind)", path: here + [.key("name")])
         }
         location += " " + PrintableText.quoted(name)
-        if let extra = fields.keys.sorted().first(where: { !["name", "shape", "dtype", "scheme"].contains($0) }) {
+        if let extra = fields.keys.map(\.text).sorted().first(where: { !["name", "shape", "dtype", "scheme"].contains($0) }) {
             throw SpecError(location: location, message: "unknown field \"\(extra)\" (known: name, shape, dtype, scheme)", path: here + [.key(extra)])
         }
         guard let shapeValue = fields["shape"] else { throw SpecError(location: location, message: "field \"shape\" is missing", path: here) }

@@ -26,7 +26,7 @@ public enum ModelPreset: String, Sendable, CaseIterable {
     /// The transformers config the preset is (nil for `mlp-mnist`): the sizes of GPT-2 small (124M) and
     /// Llama 2 7B, planned by `HuggingFaceConfig` like any config.json, so the layouts have one source.
     public func huggingFaceConfig() throws -> HuggingFaceConfig? {
-        let members: [String: JSONValue]
+        let members: [JSONKey: JSONValue]
         switch self {
         case .mlpMNIST: return nil
         case .gpt2Small:

@@ -50,6 +50,12 @@ public enum SchemeJSON {
             let a = try reader.double(["a"], default: 0)
             let mode = try reader.fanMode(default: .fanIn)
             let nonlinearity = try reader.nonlinearity(default: .leakyRelu())
+            // Only leaky_relu has a slope, and kaiming's slope is `a` (torch passes it to calculate_gain): a nonzero
+            // `a` with another nonlinearity would be ignored, so it is refused rather than recorded unused.
+            if a != 0, nonlinearity.torchName != "leaky_relu" {
+                throw SpecFieldError(field: "scheme.a", message: "= \(a) is leaky_relu's negative slope, which \(name) with nonlinearity "
+                                     + "\(nonlinearity.torchName) does not use (remove it, or use nonlinearity leaky_relu)")
+            }
             scheme = name == "kaiming_uniform" ? .kaimingUniform(a: a, mode: mode, nonlinearity: nonlinearity)
                                                : .kaimingNormal(a: a, mode: mode, nonlinearity: nonlinearity)
         case "lecun_uniform": scheme = .lecunUniform
@@ -72,7 +78,7 @@ public enum SchemeJSON {
 
     /// The scheme as an object with every parameter spelled out (defaults included), parseable by `scheme(from:)`.
     public static func value(of scheme: InitScheme) -> JSONValue {
-        var fields: [String: JSONValue] = ["name": .string(scheme.name)]
+        var fields: [JSONKey: JSONValue] = ["name": .string(scheme.name)]
         switch scheme {
         case let .uniform(low, high): fields["a"] = .double(low); fields["b"] = .double(high)
         case let .normal(mean, std): fields["mean"] = .double(mean); fields["std"] = .double(std)
@@ -88,10 +94,10 @@ public enum SchemeJSON {
             if std != 1 { fields["std"] = .double(std) }
         case let .xavierUniform(gain), let .xavierNormal(gain): fields["gain"] = .double(gain)
         case let .kaimingUniform(a, mode, nonlinearity), let .kaimingNormal(a, mode, nonlinearity):
-            fields["a"] = .double(a)
+            // Recorded only where resolution uses it: `a` is the slope of leaky_relu (the Nonlinearity's own slope is not used).
+            if case .leakyRelu = nonlinearity { fields["a"] = .double(a) }
             fields["mode"] = .string(mode.rawValue)
             fields["nonlinearity"] = .string(nonlinearity.torchName)
-            if case let .leakyRelu(slope) = nonlinearity { fields["negative_slope"] = .double(slope) }
         case let .varianceScaling(scale, mode, distribution, inAxis, outAxis, batchAxis):
             fields["scale"] = .double(scale)
             fields["mode"] = .string(mode.rawValue)
@@ -105,11 +111,11 @@ public enum SchemeJSON {
 
     /// The recipe as an object; every float32 parameter is given in decimal and exactly as `<name>_bits` (hex).
     public static func value(of recipe: TensorRecipe) -> JSONValue {
-        func float(_ fields: inout [String: JSONValue], _ key: String, _ x: Float) {
+        func float(_ fields: inout [JSONKey: JSONValue], _ key: String, _ x: Float) {
             fields[key] = .double(Double(x))
             fields[key + "_bits"] = .string(hex32(x.bitPattern))
         }
-        var fields: [String: JSONValue] = [:]
+        var fields: [JSONKey: JSONValue] = [:]
         switch recipe {
         case let .random(.uniform(low, high)):
             fields["kind"] = .string("uniform"); float(&fields, "low", low); float(&fields, "high", high)
@@ -143,10 +149,13 @@ public enum SchemeJSON {
         guard let fields = value.object, let kind = fields["kind"]?.string else {
             throw SpecFieldError(field: "recipe", message: "must be an object with a string \"kind\"")
         }
+        try RecordedRecipe.checkKeys(fields, kind: kind)
         func float(_ key: String) throws -> Float {
-            guard let text = fields[key + "_bits"]?.string, let bits = UInt32(text, radix: 16) else {
+            guard let text = fields[key + "_bits"]?.string, text.utf8.count == 8, text.allSatisfy(\.isHexDigit),
+                  let bits = UInt32(text, radix: 16) else {
                 throw SpecFieldError(field: "recipe.\(key)_bits", message: "is missing or not 8 hex digits")
             }
+            try RecordedRecipe.checkDecimal(fields[key], agreesWith: Double(Float(bitPattern: bits)), key: key, bits: text)
             return Float(bitPattern: bits)
         }
         func integers(_ key: String) throws -> [Int] {
@@ -173,9 +182,10 @@ public enum SchemeJSON {
             return .zeroRow(row: row, columns: columns, std: fields["std_bits"] == nil ? 1 : try float("std"))
         case "orthogonal":
             guard let rows = fields["rows"]?.int, let columns = fields["columns"]?.int,
-                  let text = fields["gain_bits"]?.string, let bits = UInt64(text, radix: 16) else {
+                  let text = fields["gain_bits"]?.string, text.allSatisfy(\.isHexDigit), let bits = UInt64(text, radix: 16) else {
                 throw SpecFieldError(field: "recipe", message: "orthogonal needs integer rows and columns and gain_bits")
             }
+            try RecordedRecipe.checkDecimal(fields["gain"], agreesWith: Double(bitPattern: bits), key: "gain", bits: text, float32: false)
             return .orthogonal(rows: rows, columns: columns, gain: Double(bitPattern: bits))
         case "sparse":
             guard let rows = fields["rows"]?.int, let columns = fields["columns"]?.int, let zeros = fields["zeros_per_column"]?.int else {
@@ -205,11 +215,11 @@ public struct SpecFieldError: Error, CustomStringConvertible, Equatable {
 
 /// Reads typed scheme parameters from an object and remembers which fields were used.
 private final class FieldReader {
-    let fields: [String: JSONValue]
+    let fields: [JSONKey: JSONValue]
     let scheme: String
     private var read: Set<String> = ["name"]
 
-    init(fields: [String: JSONValue], scheme: String) {
+    init(fields: [JSONKey: JSONValue], scheme: String) {
         self.fields = fields
         self.scheme = scheme
     }
@@ -253,10 +263,12 @@ private final class FieldReader {
     }
 
     func nonlinearity(default value: Nonlinearity) throws -> Nonlinearity {
-        let slope = try optionalDouble(["negative_slope"])
-        guard fields["nonlinearity"] != nil else { return slope.map { .leakyRelu(negativeSlope: $0) } ?? value }
+        if fields["negative_slope"] != nil {
+            throw SpecFieldError(field: "scheme.negative_slope", message: "is not a parameter of \(scheme): its leaky_relu slope is the field \"a\" (as in torch's \(scheme)_)")
+        }
+        guard fields["nonlinearity"] != nil else { return value }
         let text = try string("nonlinearity", default: "")
-        do { return try Nonlinearity(torchName: text, parameter: slope) } catch {
+        do { return try Nonlinearity(torchName: text) } catch {
             throw SpecFieldError(field: "scheme.nonlinearity", message: "\(error)")
         }
     }
@@ -272,7 +284,7 @@ private final class FieldReader {
     }
 
     func rejectUnread() throws {
-        if let extra = fields.keys.sorted().first(where: { !read.contains($0) }) {
+        if let extra = fields.keys.map(\.text).sorted().first(where: { !read.contains($0) }) {
             throw SpecFieldError(field: "scheme.\(extra)", message: "is not a parameter of \(scheme)")
         }
     }

@@ -94,8 +94,8 @@ enum YAMLReader {
         }
 
         private mutating func object(of mapping: Node.Mapping, at path: [SpecPathComponent]) throws -> JSONValue {
-            var members: [String: JSONValue] = [:]
-            var keyLines: [String: Int] = [:]
+            var members: [JSONKey: JSONValue] = [:]
+            var keyLines: [JSONKey: Int] = [:]
             for (keyNode, valueNode) in mapping {
                 let keyPosition = keyNode.mark.map { TextPosition(line: $0.line, column: $0.column) } ?? TextPosition(line: 1, column: 1)
                 guard case let .scalar(keyScalar) = keyNode else {
@@ -105,10 +105,10 @@ enum YAMLReader {
                     throw DocumentSyntaxError(.yaml, reason: "merge keys (<<) are not supported; write the fields out", position: keyPosition)
                 }
                 let key = keyScalar.string
-                if let first = keyLines[key] {
+                if let first = keyLines[JSONKey(key)] {
                     throw DocumentSyntaxError(.yaml, reason: "duplicate key \"\(key)\" (first at line \(first))", position: keyPosition)
                 }
-                keyLines[key] = keyPosition.line
+                keyLines[JSONKey(key)] = keyPosition.line
                 members[key] = try value(of: valueNode, at: path + [.key(key)])
             }
             return .object(members)

@@ -3,14 +3,14 @@ import Dispatch
 import Synchronization
 
 /// The orthogonal factor of a QR decomposition in float64: a blocked Householder QR (compact WY
-/// form, panels of `panelWidth` columns) in one fixed operation order (SPEC.md 7.4).
+/// form, panels of `panelWidth` columns) in one fixed operation order (SPEC.md 8.7).
 ///
 /// Every value is a chain of fused multiply-adds in increasing index order, or a single IEEE-754
 /// operation (× ÷ √, negation), each correctly rounded; `CFusedGEMM` runs the chains (AVX2 + FMA
 /// where present, else C `fma`), and threads only split the columns of its products. So the result is
 /// the same bits on every host, for every thread count and either kernel variant.
 public enum HouseholderQR {
-    /// Columns per panel. Part of the definition (SPEC.md 7.4): another width rounds differently.
+    /// Columns per panel. Part of the definition (SPEC.md 8.7): another width rounds differently.
     public static let panelWidth = 64
 
     /// Which implementation of the fused kernels runs (the bits are the same; tests compare them).
@@ -104,7 +104,7 @@ public enum HouseholderQR {
         }
 
         /// Householder reflections of columns k0 ..< k0 + width, each applied to the panel's later columns
-        /// (SPEC.md 7.4, "panel"). Leaves v_k in place of column k from row k down; returns the betas.
+        /// (SPEC.md 8.7, "panel"). Leaves v_k in place of column k from row k down; returns the betas.
         func factorPanel(_ b: UnsafeMutablePointer<Double>, from k0: Int, width: Int,
                          signs: inout [Double]) -> [Double] {
             var betas = [Double](repeating: 0, count: width)

@@ -25,7 +25,7 @@ public enum InitScheme: Sendable, Hashable {
     /// ≥ 2-D tensors are flattened to (shape[0], rest) as torch does.
     case orthogonal(gain: Double = 1)
     /// torch `sparse_`: 2-D only; N(0, std) with ⌈sparsity · rows⌉ entries of every column set to zero.
-    /// Which rows are zeroed is TensorSeed's own deterministic choice (SPEC.md 7.3), not torch's `randperm`.
+    /// Which rows are zeroed is TensorSeed's own deterministic choice (SPEC.md 8.6), not torch's `randperm`.
     case sparse(sparsity: Double, std: Double = 0.01)
     /// Glorot/Xavier uniform: U(−a, a), a = gain·√(6 / (fan_in + fan_out)) (torch `xavier_uniform_`).
     case xavierUniform(gain: Double = 1)
@@ -84,10 +84,10 @@ public enum TensorRecipe: Sendable, Hashable {
     /// torch's `dirac_`: a one at [g·(out/groups) + d, d, centre…] for d < min(out/groups, in).
     case dirac(shape: [Int], groups: Int)
     /// N(0, std) from the tensor's stream with, in every column of a rows × columns matrix, the
-    /// `zerosPerColumn` rows of smallest sparsity key set to zero (SPEC.md 7.3).
+    /// `zerosPerColumn` rows of smallest sparsity key set to zero (SPEC.md 8.6).
     case sparse(rows: Int, columns: Int, zerosPerColumn: Int, std: Float)
     /// `gain · Q`, Q the orthonormal factor of the rows × columns N(0, 1) matrix of the tensor's stream
-    /// (of its transpose when rows < columns), with R's diagonal made positive (SPEC.md 7.4).
+    /// (of its transpose when rows < columns), with R's diagonal made positive (SPEC.md 8.7).
     case orthogonal(rows: Int, columns: Int, gain: Double)
     /// N(0, std) from the tensor's stream (`Distribution.standardNormal` when std is 1) with elements
     /// [row·columns, (row + 1)·columns) set to zero.

@@ -10,6 +10,8 @@ public enum SchemeError: Error, Equatable, CustomStringConvertible {
     case notDivisible(scheme: String, shape: [Int], groups: Int)
     /// The parameters resolve to a recipe whose values are not all finite in float32 (`TensorRecipe.checkRepresentable`).
     case unrepresentable(scheme: String, message: String)
+    /// A truncated normal whose erf bounds would make subnormal intermediates (SPEC.md 7.1).
+    case subnormalTruncation(scheme: String, mean: Float, std: Float, low: Float, high: Float)
 
     public var description: String {
         switch self {
@@ -31,6 +33,8 @@ public enum SchemeError: Error, Equatable, CustomStringConvertible {
             return "\(scheme): dimension 0 of shape \(shape) is not divisible by groups = \(groups)"
         case let .unrepresentable(scheme, message):
             return "\(scheme): \(message)"
+        case let .subnormalTruncation(scheme, mean, std, low, high):
+            return TruncatedNormalParameters.subnormalRefusal(scheme: scheme, mean: mean, std: std, low: low, high: high)
         }
     }
 }

@@ -34,7 +34,7 @@ extension InitScheme {
             try require(std > 0, "std", std, "> 0")
             try require(!a.isNaN && !b.isNaN, "a, b", a.isNaN ? a : b, "numbers (-inf and inf allowed)")
             try require(a < b, "a", a, "below b = \(b)")
-            return .random(.truncatedNormal(mean: Float(mean), std: Float(std), low: Float(a), high: Float(b)))
+            return try truncatedNormal(mean: Float(mean), std: Float(std), low: Float(a), high: Float(b))
         case let .constant(value):
             try requireFloat32(value, "val")
             return .constant(Float(value))
@@ -97,7 +97,7 @@ extension InitScheme {
             case .truncatedNormal:
                 // JAX: truncated_normal(−2, 2) · √variance / .87962566103423978.
                 let std = variance.squareRoot() / InitScheme.jaxTruncatedNormalStddev
-                return .random(.truncatedNormal(mean: 0, std: Float(std), low: Float(-2 * std), high: Float(2 * std)))
+                return try truncatedNormal(mean: 0, std: Float(std), low: Float(-2 * std), high: Float(2 * std))
             }
         }
     }
@@ -122,6 +122,14 @@ extension InitScheme {
         let effective: Nonlinearity
         if case .leakyRelu = nonlinearity { effective = .leakyRelu(negativeSlope: a) } else { effective = nonlinearity }
         return effective.gain / fan.squareRoot()
+    }
+
+    /// The truncated-normal recipe, refused if its intermediates could be subnormal (SPEC.md 7.1).
+    private func truncatedNormal(mean: Float, std: Float, low: Float, high: Float) throws -> TensorRecipe {
+        guard TruncatedNormalParameters(mean: mean, std: std, low: low, high: high).isSubnormalFree else {
+            throw SchemeError.subnormalTruncation(scheme: name, mean: mean, std: std, low: low, high: high)
+        }
+        return .random(.truncatedNormal(mean: mean, std: std, low: low, high: high))
     }
 
     /// U(−bound, bound); a bound of exactly 0 (a gain of 0) is all zeros, as torch's `uniform_(-0, 0)` gives.

@@ -54,3 +54,27 @@ public struct TruncatedNormalParameters: Sendable, Hashable {
         self.erfWidth = erfHigh - erfLow
     }
 }
+
+extension TruncatedNormalParameters {
+    /// SPEC.md 7.1: a nonzero erfLow must be at least this large in magnitude (2^-102), so that
+    /// u·erfWidth + erfLow is a multiple of 2^-125 and erfinv's argument is 0 or a normal number.
+    public static let smallestErfLow: Float = 0x1p-102
+    /// SPEC.md 7.1: a nonzero erfWidth must be at least this large in magnitude (2^-78), so that
+    /// u·erfWidth ≥ 2^-24·2^-78 = 2^-102 for every nonzero u.
+    public static let smallestErfWidth: Float = 0x1p-78
+
+    /// Whether no intermediate of the transform before `z × std + mean` can be subnormal (SPEC.md 7.1), so
+    /// that devices that flush subnormals to zero give the same bits.
+    public var isSubnormalFree: Bool {
+        (erfLow == 0 || abs(erfLow) >= Self.smallestErfLow) && (erfWidth == 0 || abs(erfWidth) >= Self.smallestErfWidth)
+    }
+
+    /// The one-line refusal of a truncated normal that is not subnormal-free (SPEC.md 7.1).
+    public static func subnormalRefusal(scheme: String, mean: Float, std: Float, low: Float, high: Float) -> String {
+        let p = TruncatedNormalParameters(mean: mean, std: std, low: low, high: high)
+        return "\(scheme): mean \(mean), std \(std), bounds [\(low), \(high)] give erf bounds erfLow = \(p.erfLow), erfWidth = \(p.erfWidth); "
+            + "a nonzero erfLow must be at least 2^-102 and a nonzero erfWidth at least 2^-78 in magnitude, or the values would pass "
+            + "through subnormal numbers, which some devices flush to zero (SPEC.md 7.1): widen the bounds relative to std, "
+            + "or move a lower bound that lies within ~1e-31·std of the mean onto it"
+    }
+}

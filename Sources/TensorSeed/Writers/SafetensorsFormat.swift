@@ -24,10 +24,10 @@ public struct SafetensorsHeader: Sendable, Hashable {
     /// The tensors in data order.
     public var entries: [SafetensorsEntry]
     /// `__metadata__`.
-    public var metadata: [String: String]
+    public var metadata: [JSONKey: String]
 
     /// A header for `entries` and `metadata`.
-    public init(entries: [SafetensorsEntry], metadata: [String: String]) {
+    public init(entries: [SafetensorsEntry], metadata: [JSONKey: String]) {
         self.entries = entries
         self.metadata = metadata
     }
@@ -39,7 +39,7 @@ public struct SafetensorsHeader: Sendable, Hashable {
 
     /// The JSON text, padded with spaces to a multiple of 8 bytes.
     public func jsonBytes() -> [UInt8] {
-        var root: [String: JSONValue] = [:]
+        var root: [JSONKey: JSONValue] = [:]
         for e in entries { root[e.name] = SafetensorsHeader.value(of: e) }
         if !metadata.isEmpty { root["__metadata__"] = .object(metadata.mapValues { .string($0) }) }
         var bytes = Array(JSONValue.object(root).rendered.utf8)
@@ -120,7 +120,7 @@ public struct SafetensorsHeader: Sendable, Hashable {
         do { root = try JSONValue.parse(Data(json)) } catch { throw SafetensorsFormatError(path: path, message: "\(error)") }
         guard let members = root.object else { throw SafetensorsFormatError(path: path, message: "the header is not a JSON object") }
         var entries: [SafetensorsEntry] = []
-        var metadata: [String: String] = [:]
+        var metadata: [JSONKey: String] = [:]
         for (name, value) in members {
             if name == "__metadata__" {
                 guard let fields = value.object else { throw SafetensorsFormatError(path: path, message: "__metadata__ is not an object") }
@@ -150,9 +150,9 @@ public struct SafetensorsHeader: Sendable, Hashable {
                     throw SafetensorsFormatError(path: path, message: "tensor \(PrintableText.quoted(name)): \(end - begin) bytes for shape \(shape) of \(dtype)")
                 }
             }
-            entries.append(SafetensorsEntry(name: name, dtype: dtype, shape: shape, begin: begin, end: end))
+            entries.append(SafetensorsEntry(name: name.text, dtype: dtype, shape: shape, begin: begin, end: end))
         }
-        entries.sort { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }
+        entries.sort { ($0.begin, $0.end, JSONKey($0.name)) < ($1.begin, $1.end, JSONKey($1.name)) }
         var position = 0
         for e in entries {
             guard e.begin == position else {

@@ -73,19 +73,28 @@ public struct SafetensorsVerifier: Sendable {
         let header = try SafetensorsHeader.read(path: path)
         guard let version = header.metadata[TensorSeedMetadata.specVersion] else { throw VerifyError.notTensorSeed(path: path) }
         guard version == String(StreamSpec.version) else { throw VerifyError.specVersion(path: path, found: version) }
-        guard let seedText = header.metadata[TensorSeedMetadata.seed], let seed = UInt64(seedText) else {
-            throw VerifyError.readFailed(path: path, reason: "\(TensorSeedMetadata.seed) is missing or not an integer")
+        guard let seedText = header.metadata[TensorSeedMetadata.seed], let seed = UInt64(seedText), String(seed) == seedText else {
+            throw VerifyError.readFailed(path: path, reason: "\(TensorSeedMetadata.seed) is missing or not a decimal integer as init writes it")
+        }
+        if let stray = RecordedMetadata.strayKey(header.metadata, names: header.entries.map(\.name)) {
+            throw VerifyError.readFailed(path: path, reason: "__metadata__ records \(stray), which names no tensor of the file (the metadata was altered)")
         }
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw VerifyError.readFailed(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
+        // The data starts after the file's own header, whose JSON need not be laid out as this build renders it.
+        var length: UInt64 = 0
+        guard pread(fd, &length, 8, 0) == 8, let jsonLength = Int(exactly: UInt64(littleEndian: length)), jsonLength <= 100 << 20 else {
+            throw VerifyError.readFailed(path: path, reason: "cannot read the header length")
+        }
+        let dataStart = 8 + jsonLength
         let generator = TensorGenerator(seed: seed, threads: threads, selfCheck: selfCheck)
         let stored = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkBytes, alignment: 64)
         let fresh = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkBytes, alignment: 64)
         defer { stored.deallocate(); fresh.deallocate() }
         var checks: [TensorCheck] = []
         for entry in header.entries {
-            let outcome = try check(entry, header: header, dataStart: header.dataStart, fd: fd, path: path,
+            let outcome = try check(entry, header: header, dataStart: dataStart, fd: fd, path: path,
                                     generator: generator, stored: stored, fresh: fresh)
             let result = TensorCheck(name: entry.name, outcome: outcome)
             report(result)
@@ -103,10 +112,7 @@ public struct SafetensorsVerifier: Sendable {
         }
         let recipe: TensorRecipe
         do {
-            let value = try JSONValue.parse(Data(text.utf8))
-            guard let fields = value.object, let schemeValue = fields["scheme"], let recipeValue = fields["recipe"] else {
-                return .unverifiable(reason: "the scheme metadata has no \"scheme\" and \"recipe\"")
-            }
+            let (schemeValue, recipeValue) = try RecordedMetadata.schemeAndRecipe(try JSONValue.parse(Data(text.utf8)))
             recipe = try SchemeJSON.recipe(from: recipeValue)
             let resolved = try SchemeJSON.scheme(from: schemeValue).recipe(shape: entry.shape)
             guard resolved == recipe else {

@@ -16,8 +16,8 @@ public enum TensorSeedMetadata {
     public static let digestPrefix = "tensorseed.digest."
 
     /// The metadata of `plan`, with `digests` by tensor name (a placeholder of the same width where absent).
-    static func metadata(of plan: ModelPlan, digests: [String: UInt64]) -> [String: String] {
-        var metadata = [specVersion: String(StreamSpec.version), seed: String(plan.seed)]
+    static func metadata(of plan: ModelPlan, digests: [JSONKey: UInt64]) -> [JSONKey: String] {
+        var metadata: [JSONKey: String] = [JSONKey(specVersion): String(StreamSpec.version), JSONKey(seed): String(plan.seed)]
         for job in plan.tensors {
             metadata[schemePrefix + job.name] = JSONValue.object(["scheme": SchemeJSON.value(of: job.scheme),
                                                                   "recipe": SchemeJSON.value(of: job.recipe)]).rendered
@@ -130,7 +130,7 @@ public struct SafetensorsWriter: Sendable {
     }
 
     /// The header of `plan` with `digests` (placeholders where absent).
-    public static func header(_ plan: ModelPlan, digests: [String: UInt64] = [:]) -> SafetensorsHeader {
+    public static func header(_ plan: ModelPlan, digests: [JSONKey: UInt64] = [:]) -> SafetensorsHeader {
         let entries = layout(plan).map { job, begin in
             SafetensorsEntry(name: job.name, dtype: job.dtype.rawValue, shape: job.shape, begin: begin, end: begin + job.byteCount)
         }
@@ -175,7 +175,7 @@ public struct SafetensorsWriter: Sendable {
     /// into the two staging buffers while the writer thread writes and digests the other. Returns each
     /// tensor's digest by name; `progress` gets the bytes of the file written so far.
     func stream(_ jobs: [TensorJob], after header: [UInt8], fd: Int32, path: String, generator: TensorGenerator,
-                progress: (_ written: Int) -> Void) throws -> [String: UInt64] {
+                progress: (_ written: Int) -> Void) throws -> [JSONKey: UInt64] {
         let total = header.count + jobs.reduce(0) { $0 + $1.byteCount }
         let reserve = posix_fallocate(fd, 0, off_t(total))
         if reserve == ENOSPC || reserve == EFBIG { throw WriterError.diskFull(path: path, bytes: total) }
@@ -223,7 +223,7 @@ public struct SafetensorsWriter: Sendable {
             pipeline.drain()
             throw error
         }
-        var digests: [String: UInt64] = [:]
+        var digests: [JSONKey: UInt64] = [:]
         for (slot, job) in jobs.enumerated() { digests[job.name] = pipeline.digests[slot].value }
         return digests
     }

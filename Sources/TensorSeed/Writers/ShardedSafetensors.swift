@@ -128,12 +128,12 @@ public struct ShardIndex: Sendable, Hashable {
     /// Bytes of tensor data in all shards (headers excluded).
     public var totalSize: Int
     /// Further `metadata` entries (strings).
-    public var metadata: [String: String]
+    public var metadata: [JSONKey: String]
     /// The shard file (a name in the index's folder) of each tensor.
-    public var weightMap: [String: String]
+    public var weightMap: [JSONKey: String]
 
     /// An index.
-    public init(totalSize: Int, metadata: [String: String], weightMap: [String: String]) {
+    public init(totalSize: Int, metadata: [JSONKey: String], weightMap: [JSONKey: String]) {
         self.totalSize = totalSize
         self.metadata = metadata
         self.weightMap = weightMap
@@ -144,10 +144,10 @@ public struct ShardIndex: Sendable, Hashable {
 
     /// The JSON text: two-space indentation, keys sorted, one tensor per line, a final newline.
     public func rendered() -> String {
-        var meta: [String: JSONValue] = metadata.mapValues { .string($0) }
+        var meta: [JSONKey: JSONValue] = metadata.mapValues { .string($0) }
         meta["total_size"] = .integer(Int64(totalSize))
-        let entries = weightMap.keys.sorted().map { "    \(JSONValue.string($0).rendered): \(JSONValue.string(weightMap[$0]!).rendered)" }
-        let metaLines = meta.keys.sorted().map { "    \(JSONValue.string($0).rendered): \(meta[$0]!.rendered)" }
+        let entries = weightMap.keys.sorted().map { "    \(JSONValue.string($0.text).rendered): \(JSONValue.string(weightMap[$0]!).rendered)" }
+        let metaLines = meta.keys.sorted().map { "    \(JSONValue.string($0.text).rendered): \(meta[$0]!.rendered)" }
         return "{\n  \"metadata\": {\n" + metaLines.joined(separator: ",\n") + "\n  },\n  \"weight_map\": {\n"
             + entries.joined(separator: ",\n") + (entries.isEmpty ? "" : "\n") + "  }\n}\n"
     }
@@ -157,7 +157,7 @@ public struct ShardIndex: Sendable, Hashable {
         let root: JSONValue
         do { root = try JSONValue.parse(data) } catch { throw SafetensorsFormatError(path: path, message: "\(error)") }
         let map = try weightMap(of: root, path: path)
-        var metadata: [String: String] = [:]
+        var metadata: [JSONKey: String] = [:]
         var total = -1
         for (key, value) in root.object?["metadata"]?.object ?? [:] {
             if key == "total_size" { total = value.int ?? -1 } else if let s = value.string { metadata[key] = s }
@@ -167,11 +167,11 @@ public struct ShardIndex: Sendable, Hashable {
     }
 
     /// The `weight_map` of an index document: tensor name to shard file (a name in the index's folder).
-    public static func weightMap(of root: JSONValue, path: String) throws -> [String: String] {
+    public static func weightMap(of root: JSONValue, path: String) throws -> [JSONKey: String] {
         guard let weights = root.object?["weight_map"]?.object else {
             throw SafetensorsFormatError(path: path, message: "no \"weight_map\" object: not a safetensors index")
         }
-        var map: [String: String] = [:]
+        var map: [JSONKey: String] = [:]
         for (name, file) in weights {
             guard let file = file.string, !file.isEmpty, !file.contains("/") else {
                 throw SafetensorsFormatError(path: path, message: "weight_map[\(name)] is not a file name in the index's folder")
@@ -182,9 +182,9 @@ public struct ShardIndex: Sendable, Hashable {
     }
 
     /// Checks that shard `file` holds exactly the tensors `weightMap` maps to it (`indexPath` names the index in errors).
-    public static func checkShard(_ file: String, holds names: [String], weightMap: [String: String], indexPath: String) throws {
+    public static func checkShard(_ file: String, holds names: [String], weightMap: [JSONKey: String], indexPath: String) throws {
         let listed = Set(weightMap.filter { $0.value == file }.keys)
-        let present = Set(names)
+        let present = Set(names.map { JSONKey($0) })
         if let missing = listed.subtracting(present).sorted().first {
             throw SafetensorsFormatError(path: indexPath, message: "tensor \"\(missing)\" is mapped to \(file) but is not in it")
         }
@@ -238,10 +238,10 @@ extension SafetensorsWriter {
         let groups = ShardPacking.pack(plan.tensors.map(\.byteCount), maxBytes: maxShardBytes)
         let shards = try groups.map { try ModelPlan(seed: plan.seed, tensors: $0.map { plan.tensors[$0] }) }
         let files = shards.count == 1 ? [names.base] : shards.indices.map { names.shard($0 + 1, of: shards.count) }
-        var weightMap: [String: String] = [:]
+        var weightMap: [JSONKey: String] = [:]
         for (shard, file) in zip(shards, files) { for job in shard.tensors { weightMap[job.name] = file } }
         let index = ShardIndex(totalSize: plan.byteCount,
-                               metadata: [TensorSeedMetadata.specVersion: String(StreamSpec.version), TensorSeedMetadata.seed: String(plan.seed)],
+                               metadata: [JSONKey(TensorSeedMetadata.specVersion): String(StreamSpec.version), JSONKey(TensorSeedMetadata.seed): String(plan.seed)],
                                weightMap: weightMap)
         let indexBytes = Array(index.rendered().utf8)
         let withIndex = shards.count > 1

@@ -30,8 +30,12 @@ private func writeError(_ text: String) {
 extension TensorSeedCommand {
     /// Parses and runs as `ParsableCommand.main()` does, but prints argument-parser messages escaped:
     /// the error itself (which quotes the user's values, newlines included) as one line, the help and
-    /// usage text around it line by line.
+    /// usage text around it line by line. A command line that is not UTF-8 (`ArgumentBytes`) is refused first.
     static func main() {
+        if let problem = ArgumentBytes.firstInvalid() {
+            writeError("tensorseed: error: \(PrintableText.escaped(problem))")
+            Glibc.exit(64)   // EX_USAGE, as ArgumentParser's own usage errors
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -17,14 +17,6 @@ struct TensorSeedCommand: ParsableCommand {
         defaultSubcommand: SampleCommand.self
     )
 
-    /// Refuses a command line that is not UTF-8 (`ArgumentBytes`) before parsing it.
-    static func main() {
-        if let problem = ArgumentBytes.firstInvalid() {
-            printError("tensorseed: error: \(problem)")
-            Glibc.exit(64)   // EX_USAGE, as ArgumentParser's own usage errors
-        }
-        main(nil)
-    }
 }
 
 /// Options naming a distribution, shared by the commands that generate values.
@@ -50,8 +42,10 @@ struct DistributionOptions: ParsableArguments {
         do { try value.checkRepresentable(scheme: "--distribution \(distribution.rawValue)") } catch {
             throw ValidationError("\(error) (--mean \(mean), --std \(std), --low \(bounds.low), --high \(bounds.high))")
         }
-        if distribution == .truncatedNormal, !TruncatedNormalParameters(mean: mean, std: std, low: low, high: high).isSubnormalFree {
-            throw ValidationError(TruncatedNormalParameters.subnormalRefusal(scheme: "truncated_normal", mean: mean, std: std, low: low, high: high))
+        if distribution == .truncatedNormal,
+           !TruncatedNormalParameters(mean: mean, std: std, low: bounds.low, high: bounds.high).isSubnormalFree {
+            throw ValidationError(TruncatedNormalParameters.subnormalRefusal(scheme: "truncated_normal", mean: mean, std: std,
+                                                                             low: bounds.low, high: bounds.high))
         }
     }
 

@@ -42,7 +42,7 @@ public struct HuggingFaceConfig: Sendable, Hashable {
     /// `dtype` / `torch_dtype`: the storage type unless `--dtype` says otherwise.
     public var dtype: StorageType
     /// Every member of the file as read, kept for the `config.json` written beside the weights (`HuggingFaceFolder`).
-    public var members: [String: JSONValue] = [:]
+    public var members: [JSONKey: JSONValue] = [:]
 
     /// Reads the config at `path`: a `config.json` file, or a folder holding one.
     public static func read(path: String) throws -> HuggingFaceConfig {

@@ -34,7 +34,7 @@ public enum HuggingFaceFolder {
     /// 50256 and 50256; LlamaConfig and MistralConfig: 1 and 2; Qwen2Config: none; no class sets a pad token).
     /// Values checked against transformers 5.24 (`GenerationConfig.from_model_config(LlamaConfig())`).
     public static func generationConfig(_ config: HuggingFaceConfig) -> JSONValue {
-        var members: [String: JSONValue] = ["_from_model_config": .bool(true)]
+        var members: [JSONKey: JSONValue] = ["_from_model_config": .bool(true)]
         let defaults: (bos: Int64?, eos: Int64?)
         switch config.modelType {
         case .gpt2: defaults = (50256, 50256)

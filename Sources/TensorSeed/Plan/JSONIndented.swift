@@ -22,7 +22,7 @@ extension JSONValue {
         case let .object(members) where !members.isEmpty:
             out += "{\n"
             for (i, key) in members.keys.sorted().enumerated() {
-                out += inner + JSONValue.string(key).rendered + ": "
+                out += inner + JSONValue.string(key.text).rendered + ": "
                 members[key]!.indent(into: &out, level: level + 1)
                 out += i == members.count - 1 ? "\n" : ",\n"
             }

@@ -62,7 +62,7 @@ public struct SafetensorsHeader: Sendable, Hashable {
         for e in entries { length += quoted(e.name) + 1 + SafetensorsHeader.value(of: e).rendered.utf8.count }
         if !metadata.isEmpty {
             length += quoted("__metadata__") + 1 + 2 + metadata.count - 1
-            for (key, value) in metadata { length += quoted(key) + 1 + quoted(value) }
+            for (key, value) in metadata { length += quoted(key.text) + 1 + quoted(value) }
         }
         return (length + 7) / 8 * 8
     }
@@ -133,21 +133,21 @@ public struct SafetensorsHeader: Sendable, Hashable {
             guard let fields = value.object, let dtype = fields["dtype"]?.string, let dims = fields["shape"]?.array,
                   let offsets = fields["data_offsets"]?.array, offsets.count == 2,
                   let begin = offsets[0].int, let end = offsets[1].int, begin >= 0, end >= begin else {
-                throw SafetensorsFormatError(path: path, message: "tensor \(PrintableText.quoted(name)): bad dtype, shape or data_offsets")
+                throw SafetensorsFormatError(path: path, message: "tensor \(PrintableText.quoted(name.text)): bad dtype, shape or data_offsets")
             }
             let shape = dims.compactMap(\.int)
             guard shape.count == dims.count, shape.allSatisfy({ $0 >= 0 }) else {
-                throw SafetensorsFormatError(path: path, message: "tensor \(PrintableText.quoted(name)): shape \(fields["shape"]!.rendered) is not a list of integers >= 0")
+                throw SafetensorsFormatError(path: path, message: "tensor \(PrintableText.quoted(name.text)): shape \(fields["shape"]!.rendered) is not a list of integers >= 0")
             }
             guard TensorShape.elementCount(shape) != nil else {
-                throw SafetensorsFormatError(path: path, message: "tensor \(PrintableText.quoted(name)): shape \(shape) has more than 2^63 - 1 elements")
+                throw SafetensorsFormatError(path: path, message: "tensor \(PrintableText.quoted(name.text)): shape \(shape) has more than 2^63 - 1 elements")
             }
             if let type = StorageType(rawValue: dtype) {
                 guard let bytes = TensorShape.byteCount(shape, elementSize: type.byteSize) else {
-                    throw SafetensorsFormatError(path: path, message: "tensor \(PrintableText.quoted(name)): shape \(shape) of \(dtype) is more than 2^63 - 1 bytes")
+                    throw SafetensorsFormatError(path: path, message: "tensor \(PrintableText.quoted(name.text)): shape \(shape) of \(dtype) is more than 2^63 - 1 bytes")
                 }
                 guard bytes == end - begin else {
-                    throw SafetensorsFormatError(path: path, message: "tensor \(PrintableText.quoted(name)): \(end - begin) bytes for shape \(shape) of \(dtype)")
+                    throw SafetensorsFormatError(path: path, message: "tensor \(PrintableText.quoted(name.text)): \(end - begin) bytes for shape \(shape) of \(dtype)")
                 }
             }
             entries.append(SafetensorsEntry(name: name.text, dtype: dtype, shape: shape, begin: begin, end: end))

@@ -1,0 +1,316 @@
+"""Recording which initialization a module's own code chooses, on the meta device (no memory touched).
+
+The recorder replaces torch's init functions (``torch.nn.init.*``, every module-level binding of them, and
+transformers' ``TORCH_INIT_FUNCTIONS``) with functions that note (tensor, scheme), and runs a
+``TorchFunctionMode`` that sees plain tensor methods (``fill_``, ``zero_``, ``normal_``, ``copy_`` ...) and the views
+they act on (``weight[padding_idx]``, ``.data``). Each tensor is mapped back to its state-dict name by identity.
+The last whole-tensor write wins, as it does in torch; ``normal_`` followed by zeroing one row is torch's
+``nn.Embedding`` with ``padding_idx``; any other partial or unknown write leaves the tensor uncovered, with a reason.
+"""
+import fnmatch
+import inspect
+import math
+import sys
+from contextlib import contextmanager
+
+import torch
+from torch.overrides import TorchFunctionMode
+
+#: torch.nn.init functions and how their arguments become the spec's scheme fields (SchemeJSON.swift).
+INIT_FUNCTIONS = {
+    "uniform_": lambda p: {"name": "uniform", "a": p["a"], "b": p["b"]},
+    "normal_": lambda p: {"name": "normal", "mean": p["mean"], "std": p["std"]},
+    "trunc_normal_": lambda p: {"name": "trunc_normal", "mean": p["mean"], "std": p["std"], "a": p["a"], "b": p["b"]},
+    "constant_": lambda p: {"name": "constant", "val": p["val"]},
+    "ones_": lambda p: {"name": "ones"},
+    "zeros_": lambda p: {"name": "zeros"},
+    "eye_": lambda p: {"name": "eye"},
+    "dirac_": lambda p: {"name": "dirac", "groups": p["groups"]},
+    "xavier_uniform_": lambda p: {"name": "xavier_uniform", "gain": p["gain"]},
+    "xavier_normal_": lambda p: {"name": "xavier_normal", "gain": p["gain"]},
+    "kaiming_uniform_": lambda p: {"name": "kaiming_uniform", "a": p["a"], "mode": p["mode"], "nonlinearity": p["nonlinearity"]},
+    "kaiming_normal_": lambda p: {"name": "kaiming_normal", "a": p["a"], "mode": p["mode"], "nonlinearity": p["nonlinearity"]},
+    "orthogonal_": lambda p: {"name": "orthogonal", "gain": p["gain"]},
+    "sparse_": lambda p: {"name": "sparse", "sparsity": p["sparsity"], "std": p["std"]},
+}
+
+#: Tensor methods that return a view of the whole tensor (same elements, same order).
+_WHOLE_VIEWS = {"detach", "view", "view_as", "reshape", "flatten", "contiguous", "squeeze", "unsqueeze", "expand_as"}
+
+
+def _number(value):
+    """A scheme parameter as a plain Python number (a 0-d tensor or numpy scalar given to an init function too)."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (int, float, str)):
+        return value
+    if isinstance(value, torch.Tensor) and value.numel() == 1 and value.device.type != "meta":
+        return value.item()
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise _Unsupported(f"parameter {value!r} is not a number") from None
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def _clean(scheme):
+    """Scheme fields as JSON-ready numbers; NaN or infinite values are unsupported."""
+    out = {}
+    for key, value in scheme.items():
+        value = _number(value)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise _Unsupported(f"{scheme['name']} with {key}={value}")
+        out[key] = value
+    return out
+
+
+class Entry:
+    """One state-dict tensor: its name, shape, dtype, the scheme recorded for it (or why there is none), its aliases."""
+
+    def __init__(self, name, tensor):
+        self.name = name
+        self.shape = tuple(tensor.shape)
+        self.dtype = tensor.dtype
+        self.aliases = []
+        self.scheme = None
+        self.reason = "no init call touched it"
+        self.calls = []
+
+    def __repr__(self):
+        return f"Entry({self.name!r}, {self.shape}, {self.dtype}, {self.scheme or self.reason})"
+
+    def whole(self, scheme, call):
+        self.calls.append(call)
+        try:
+            self.scheme, self.reason = _clean(scheme), None
+        except _Unsupported as error:
+            self.scheme, self.reason = None, str(error)
+
+    def partial(self, index, op, value, call):
+        """A write to ``tensor[index]``: only zeroing one row after N(0, std) is understood (Embedding's padding row)."""
+        self.calls.append(call)
+        s = self.scheme
+        if op == "zero" and isinstance(index, int) and value == 0 and len(self.shape) == 2 and s is not None:
+            row = index if index >= 0 else index + self.shape[0]
+            if s["name"] == "normal" and s["mean"] == 0:
+                self.scheme = {"name": "embedding", "padding_idx": row, "std": s["std"]}
+                return
+            if s["name"] == "embedding" and s["padding_idx"] == row or s["name"] == "zeros":
+                return
+        self.scheme, self.reason = None, f"{call} wrote part of it, after {s['name'] if s else 'nothing'}"
+
+    def unsupported(self, call):
+        self.calls.append(call)
+        self.scheme, self.reason = None, f"{call} (not an init scheme TensorSeed knows)"
+
+
+class Recording:
+    """What a module's init code did: an ``Entry`` per state-dict tensor (tied ones once, under the first name)."""
+
+    def __init__(self, module):
+        self.entries = {}
+        self._by_id = {}
+        for name, tensor in module.state_dict(keep_vars=True).items():
+            entry = self._by_id.get(id(tensor))
+            if entry is None:
+                entry = self._by_id[id(tensor)] = self.entries[name] = Entry(name, tensor)
+            else:
+                entry.aliases.append(name)
+        self._views = {}  # id(view) -> (entry, index or None); the views are kept alive in _keep
+        self._keep = []
+
+    def target(self, tensor):
+        """(entry, index) for a tracked tensor or a view of one; index None is the whole tensor."""
+        entry = self._by_id.get(id(tensor))
+        if entry is not None:
+            return entry, None
+        return self._views.get(id(tensor), (None, None))
+
+    def track_view(self, view, source, index):
+        entry, base_index = self.target(source)
+        if entry is None or not isinstance(view, torch.Tensor):
+            return
+        if base_index is not None:
+            index = ("nested", base_index, index)
+        self._views[id(view)] = (entry, index)
+        self._keep.append(view)
+
+    @property
+    def covered(self):
+        return {name: e for name, e in self.entries.items() if e.scheme is not None}
+
+    @property
+    def uncovered(self):
+        return {name: e for name, e in self.entries.items() if e.scheme is None}
+
+    def apply_rules(self, rules):
+        """Gives each uncovered tensor the scheme of the first rule whose pattern (fnmatch: ``*``, ``?``) matches."""
+        for entry in self.uncovered.values():
+            for pattern, scheme in rules:
+                if fnmatch.fnmatchcase(entry.name, pattern):
+                    entry.scheme, entry.reason = dict(scheme), None
+                    break
+
+
+def normalize_rules(rules):
+    """``{pattern: scheme}`` or the spec's ``[{"pattern": ..., "scheme": ...}]`` as a list of (pattern, scheme)."""
+    if rules is None:
+        return []
+    if isinstance(rules, dict):
+        return list(rules.items())
+    return [(rule["pattern"], rule["scheme"]) for rule in rules]
+
+
+def _original_init_functions():
+    """name -> torch's own function (transformers keeps them in TORCH_INIT_FUNCTIONS before it patches torch)."""
+    hf = sys.modules.get("transformers.initialization")
+    if hf is not None and hasattr(hf, "TORCH_INIT_FUNCTIONS"):
+        return dict(hf.TORCH_INIT_FUNCTIONS)
+    return {name: getattr(torch.nn.init, name) for name in INIT_FUNCTIONS}
+
+
+class _Mode(TorchFunctionMode):
+    """Sees plain tensor methods on tracked tensors and their views."""
+
+    def __init__(self, recording, recorders):
+        super().__init__()
+        self.recording = recording
+        self.recorders = recorders  # original init function -> its recorder
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        recorder = self.recorders.get(func)
+        if recorder is not None:  # an init function reached through torch's own dispatch (an unpatched binding)
+            return recorder(*args, **kwargs)
+        name = getattr(func, "__name__", "")
+        if name == "__get__":
+            name = getattr(getattr(func, "__self__", None), "__name__", name)
+        result = func(*args, **kwargs)
+        if not args or not isinstance(args[0], torch.Tensor):
+            return result
+        entry, index = self.recording.target(args[0])
+        if entry is None:
+            return result
+        if name in ("data",) or name in _WHOLE_VIEWS:
+            same = isinstance(result, torch.Tensor) and tuple(result.shape) == entry.shape
+            self.recording.track_view(result, args[0], None if same else ("reshaped",))
+        elif name == "__getitem__":
+            key = args[1] if len(args) > 1 else None
+            self.recording.track_view(result, args[0], key if isinstance(key, int) else ("slice", repr(key)))
+        elif name.endswith("_") and not name.startswith("_"):
+            self._write(entry, index, name, args, kwargs)
+        return result
+
+    @staticmethod
+    def _write(entry, index, name, args, kwargs):
+        call = f"{name} on {entry.name}" + ("" if index is None else f"[{index!r}]")
+        scheme = None
+        if name == "zero_":
+            scheme = {"name": "zeros"}
+        elif name == "fill_":
+            value = args[1] if len(args) > 1 else kwargs.get("value")
+            try:
+                value = _number(value)
+            except _Unsupported:
+                return entry.unsupported(call)
+            scheme = {"name": "zeros"} if value == 0 else {"name": "ones"} if value == 1 else {"name": "constant", "val": value}
+        elif name == "normal_":
+            p = inspect.signature(lambda mean=0.0, std=1.0, generator=None: None).bind(*args[1:], **kwargs).arguments
+            scheme = {"name": "normal", "mean": p.get("mean", 0.0), "std": p.get("std", 1.0)}
+        elif name == "uniform_":
+            p = dict(zip(("from", "to"), args[1:3]), **kwargs)
+            scheme = {"name": "uniform", "a": p.get("from", 0.0), "b": p.get("to", 1.0)}
+        if scheme is None:
+            if name == "copy_" and index is None and len(args) > 1:
+                return _Mode._copy(entry, args[1], call)
+            return entry.unsupported(call)
+        if index is None:
+            entry.whole(scheme, call)
+        else:
+            entry.partial(index, "zero" if scheme["name"] == "zeros" else name, 0 if scheme["name"] == "zeros" else None, call)
+
+    @staticmethod
+    def _copy(entry, source, call):
+        """``copy_`` of known values: a constant source is that constant; computed values are uncovered."""
+        if isinstance(source, (int, float)):
+            return entry.whole({"name": "constant", "val": source}, call)
+        if isinstance(source, torch.Tensor) and source.device.type != "meta" and source.numel() > 0:
+            first = source.reshape(-1)[0]
+            if bool((source == first).all()):
+                return entry.whole({"name": "constant", "val": first.item()}, call)
+        entry.unsupported(call + " of computed values")
+
+
+@contextmanager
+def recording(module):
+    """Within the block, init calls on ``module``'s tensors are recorded (not executed); yields the ``Recording``."""
+    rec = Recording(module)
+    originals = _original_init_functions()
+    recorders = {}
+
+    def make_recorder(fname, original):
+        signature = inspect.signature(original)
+        to_scheme = INIT_FUNCTIONS[fname]
+
+        def recorder(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            params = dict(bound.arguments)
+            tensor = params.pop("tensor")
+            entry, index = rec.target(tensor)
+            if entry is None:
+                return tensor
+            call = f"torch.nn.init.{fname} on {entry.name}"
+            try:
+                scheme = to_scheme(params)
+            except KeyError as missing:
+                entry.unsupported(f"{call} without {missing}")
+                return tensor
+            if index is None:
+                entry.whole(scheme, call)
+            elif scheme["name"] == "zeros" or scheme["name"] == "constant" and scheme["val"] == 0:
+                entry.partial(index, "zero", 0, call)
+            else:
+                entry.partial(index, fname, None, call)
+            return tensor
+
+        recorder.__name__ = fname
+        recorder.__wrapped__ = original
+        return recorder
+
+    for fname, original in originals.items():
+        if fname in INIT_FUNCTIONS:
+            recorders[original] = make_recorder(fname, original)
+    patched = []
+    for mod in list(sys.modules.values()):
+        namespace = getattr(mod, "__dict__", None)
+        if not isinstance(namespace, dict):
+            continue
+        for fname in INIT_FUNCTIONS:
+            value = namespace.get(fname)
+            try:
+                hit = value is not None and value in recorders
+            except TypeError:  # an unhashable object that happens to have the name
+                hit = False
+            if hit:
+                patched.append((namespace, fname, value))
+                namespace[fname] = recorders[value]
+    hf = sys.modules.get("transformers.initialization")
+    table = getattr(hf, "TORCH_INIT_FUNCTIONS", None) if hf is not None else None
+    saved_table = dict(table) if table is not None else None
+    if table is not None:
+        for fname, original in list(table.items()):
+            if original in recorders:
+                table[fname] = recorders[original]
+    try:
+        with torch.no_grad(), _Mode(rec, recorders):
+            yield rec
+    finally:
+        for namespace, fname, value in reversed(patched):
+            namespace[fname] = value
+        if table is not None:
+            table.clear()
+            table.update(saved_table)

@@ -1,0 +1,141 @@
+"""TensorSeed for any ``torch.nn.Module``: its own init choices as a spec, and filled in place.
+
+    import tensorseed.torch
+    model = MyModel()
+    tensorseed.torch.init_(model, seed=0)     # every parameter and buffer, the same bits as `tensorseed init`
+    spec = tensorseed.torch.spec(model)       # the CLI's tensor-list spec (dict; json.dump it)
+
+``spec`` runs every submodule's own ``reset_parameters()`` (or ``_reset_parameters()``), children before parents
+as construction does, on meta copies of its tensors, recording the init calls (see ``tensorseed._record``).
+"""
+try:
+    import torch as _torch
+except ImportError as error:  # pragma: no cover - depends on the environment
+    raise ImportError("tensorseed.torch needs PyTorch: pip install torch") from error
+
+from contextlib import contextmanager
+
+from ._fill import fill_, storage_type
+from ._native import TensorSeedError
+from ._record import normalize_rules, recording
+
+__all__ = ["record", "spec", "init_", "spec_from_recording"]
+
+_TYPE_NAMES = {_torch.float32: "f32", _torch.float16: "f16", _torch.bfloat16: "bf16", _torch.float64: "f64"}
+
+
+@contextmanager
+def _meta_tensors(module):
+    """Swaps every parameter and buffer of ``module`` for a meta tensor of the same shape and dtype (shared ones stay
+    shared), restoring the originals on exit. Nothing is copied or written."""
+    swapped, memo = [], {}
+    for mod in module.modules():
+        for table in (mod._parameters, mod._buffers):
+            for key, tensor in list(table.items()):
+                if tensor is None or tensor.device.type == "meta":
+                    continue
+                meta = memo.get(id(tensor))
+                if meta is None:
+                    meta = _torch.empty_like(tensor, device="meta")
+                    if isinstance(tensor, _torch.nn.Parameter):
+                        meta = _torch.nn.Parameter(meta, requires_grad=tensor.requires_grad)
+                    memo[id(tensor)] = meta
+                swapped.append((table, key, tensor))
+                table[key] = meta
+    try:
+        yield
+    finally:
+        for table, key, tensor in reversed(swapped):
+            table[key] = tensor
+
+
+def _post_order(module, seen=None):
+    """Submodules, each once, children before their parent (the order their constructors run ``reset_parameters``)."""
+    seen = set() if seen is None else seen
+    if id(module) in seen:
+        return
+    seen.add(id(module))
+    for child in module.children():
+        yield from _post_order(child, seen)
+    yield module
+
+
+def _reset(module):
+    for mod in _post_order(module):
+        reset = getattr(mod, "reset_parameters", None) or getattr(mod, "_reset_parameters", None)
+        if callable(reset):
+            try:
+                reset()
+            except Exception as error:
+                raise TensorSeedError(f"{type(mod).__name__}.{reset.__name__}() failed on the meta device: {error}") from error
+
+
+def record(module, *, rules=None):
+    """The ``Recording`` of ``module``'s own ``reset_parameters()``: ``.covered`` and ``.uncovered`` entries by name.
+
+    ``rules`` (``{pattern: scheme}`` or the spec's rule list) gives a scheme to tensors no init call touched.
+    """
+    with _meta_tensors(module), recording(module) as rec:
+        _reset(module)
+    rec.apply_rules(normalize_rules(rules))
+    return rec
+
+
+def _spec_dtype(entry):
+    return _TYPE_NAMES.get(entry.dtype)
+
+
+def spec_from_recording(rec, *, seed=0, what="module"):
+    """The CLI's tensor-list spec of a recording; raises TensorSeedError naming every uncovered tensor.
+
+    Integer buffers (BatchNorm's ``num_batches_tracked``) are left out: the spec's dtypes are floating point;
+    ``init_`` sets them to their recorded constant."""
+    uncovered = rec.uncovered
+    if uncovered:
+        listed = "; ".join(f"{name}: {e.reason}" for name, e in list(uncovered.items())[:8])
+        more = f" (and {len(uncovered) - 8} more)" if len(uncovered) > 8 else ""
+        raise TensorSeedError(f"{len(uncovered)} tensor(s) of the {what} have no recorded init — {listed}{more}; "
+                              "give them a scheme with rules={'pattern': {'name': ...}}")
+    tensors = []
+    for entry in rec.entries.values():
+        dtype = _spec_dtype(entry)
+        if dtype is None:
+            continue
+        tensors.append({"name": entry.name, "shape": list(entry.shape), "dtype": dtype, "scheme": entry.scheme})
+    return {"seed": int(seed), "tensors": tensors}
+
+
+def spec(module, *, seed=0, rules=None):
+    """The CLI's tensor-list spec (a dict) of ``module``: state-dict names, shapes, dtypes and the schemes its own
+    ``reset_parameters()`` chose. ``tensorseed init spec.json`` of it gives the same bits as ``init_(module, seed)``."""
+    return spec_from_recording(record(module, rules=rules), seed=seed, what=type(module).__name__)
+
+
+def fill_from_recording(module, rec, *, seed, engine="cpu"):
+    """Fills ``module``'s tensors by the recording's schemes (each shared tensor once)."""
+    tensors = module.state_dict(keep_vars=True)
+    with _torch.no_grad():
+        for entry in rec.entries.values():
+            tensor = tensors[entry.name]
+            if _spec_dtype(entry) is not None:
+                fill_(tensor, name=entry.name, scheme=entry.scheme, seed=seed, engine=engine)
+            else:
+                _fill_integer(tensor, entry)
+    return module
+
+
+def _fill_integer(tensor, entry):
+    scheme = entry.scheme
+    value = {"zeros": 0, "ones": 1}.get(scheme["name"], scheme.get("val"))
+    if value is None or tensor.dtype.is_floating_point or value != int(value):
+        raise TensorSeedError(f"{entry.name} ({tensor.dtype}) cannot take {scheme}")
+    tensor.fill_(int(value))
+
+
+def init_(module, *, seed, rules=None, engine="cpu"):
+    """Fills every parameter and buffer of ``module`` in place by the schemes its own ``reset_parameters()`` chooses,
+    bit-identical to ``tensorseed init`` of ``spec(module, seed=seed)``. Raises before writing anything when a tensor
+    has no recorded init and no rule. Returns ``module``."""
+    rec = record(module, rules=rules)
+    spec_from_recording(rec, seed=seed, what=type(module).__name__)  # raises before any write if something is uncovered
+    return fill_from_recording(module, rec, seed=seed, engine=engine)

@@ -9,6 +9,7 @@ torch and transformers are optional: only those modules need them.
 """
 from ._fill import fill_, storage_type
 from ._native import TensorSeedError, library_path, recipe
+from ._spec import spec_text
 
-__all__ = ["fill_", "storage_type", "recipe", "library_path", "TensorSeedError"]
+__all__ = ["fill_", "storage_type", "recipe", "library_path", "TensorSeedError", "spec_text"]
 __version__ = "0.1.0"

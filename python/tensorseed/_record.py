@@ -34,6 +34,9 @@ INIT_FUNCTIONS = {
     "sparse_": lambda p: {"name": "sparse", "sparsity": p["sparsity"], "std": p["std"]},
 }
 
+#: In-place tensor methods that change flags, not values.
+_NOT_WRITES = {"requires_grad_", "share_memory_", "pin_memory_", "retain_grad_"}
+
 #: Tensor methods that return a view of the whole tensor (same elements, same order).
 _WHOLE_VIEWS = {"detach", "view", "view_as", "reshape", "flatten", "contiguous", "squeeze", "unsqueeze", "expand_as"}
 
@@ -78,12 +81,16 @@ class Entry:
         self.scheme = None
         self.reason = "no init call touched it"
         self.calls = []
+        #: Set for tied tensors when the owner wins: the prefix of the module holding the kept name.
+        self.owner = None
 
     def __repr__(self):
         return f"Entry({self.name!r}, {self.shape}, {self.dtype}, {self.scheme or self.reason})"
 
-    def whole(self, scheme, call):
+    def whole(self, scheme, call, module=None):
         self.calls.append(call)
+        if self.owner is not None and module is not None and module != self.owner and self.scheme is not None:
+            return  # a tied tensor keeps the init of the module that owns the kept name (see Recording.owner_wins)
         try:
             self.scheme, self.reason = _clean(scheme), None
         except _Unsupported as error:
@@ -121,6 +128,16 @@ class Recording:
                 entry.aliases.append(name)
         self._views = {}  # id(view) -> (entry, index or None); the views are kept alive in _keep
         self._keep = []
+        #: The prefix of the module whose init code runs now (set by the caller; None when unknown).
+        self.module = None
+
+    def owner_wins(self):
+        """For tied tensors, keep the init of the module that owns the kept name, ignoring what the other modules
+        sharing it write. That is torch's order when modules are built first and tied afterwards (a user's
+        ``proj.weight = embed.weight``); transformers ties first and initializes after, where the last write wins."""
+        for entry in self.entries.values():
+            if entry.aliases:
+                entry.owner = entry.name.rpartition(".")[0]
 
     def target(self, tensor):
         """(entry, index) for a tracked tensor or a view of one; index None is the whole tensor."""
@@ -200,12 +217,12 @@ class _Mode(TorchFunctionMode):
         elif name == "__getitem__":
             key = args[1] if len(args) > 1 else None
             self.recording.track_view(result, args[0], key if isinstance(key, int) else ("slice", repr(key)))
-        elif name.endswith("_") and not name.startswith("_"):
-            self._write(entry, index, name, args, kwargs)
+        elif name.endswith("_") and not name.startswith("_") and name not in _NOT_WRITES:
+            self._write(self.recording, entry, index, name, args, kwargs)
         return result
 
     @staticmethod
-    def _write(entry, index, name, args, kwargs):
+    def _write(recording_, entry, index, name, args, kwargs):
         call = f"{name} on {entry.name}" + ("" if index is None else f"[{index!r}]")
         scheme = None
         if name == "zero_":
@@ -228,7 +245,7 @@ class _Mode(TorchFunctionMode):
                 return _Mode._copy(entry, args[1], call)
             return entry.unsupported(call)
         if index is None:
-            entry.whole(scheme, call)
+            entry.whole(scheme, call, recording_.module)
         else:
             entry.partial(index, "zero" if scheme["name"] == "zeros" else name, 0 if scheme["name"] == "zeros" else None, call)
 
@@ -270,7 +287,7 @@ def recording(module):
                 entry.unsupported(f"{call} without {missing}")
                 return tensor
             if index is None:
-                entry.whole(scheme, call)
+                entry.whole(scheme, call, rec.module)
             elif scheme["name"] == "zeros" or scheme["name"] == "constant" and scheme["val"] == 0:
                 entry.partial(index, "zero", 0, call)
             else:

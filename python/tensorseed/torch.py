@@ -60,8 +60,12 @@ def _post_order(module, seen=None):
     yield module
 
 
-def _reset(module):
+def _reset(module, rec):
+    prefixes = {}
+    for name, mod in module.named_modules(remove_duplicate=False):
+        prefixes.setdefault(id(mod), name)
     for mod in _post_order(module):
+        rec.module = prefixes.get(id(mod))
         reset = getattr(mod, "reset_parameters", None) or getattr(mod, "_reset_parameters", None)
         if callable(reset):
             try:
@@ -76,7 +80,8 @@ def record(module, *, rules=None):
     ``rules`` (``{pattern: scheme}`` or the spec's rule list) gives a scheme to tensors no init call touched.
     """
     with _meta_tensors(module), recording(module) as rec:
-        _reset(module)
+        rec.owner_wins()
+        _reset(module, rec)
     rec.apply_rules(normalize_rules(rules))
     return rec
 

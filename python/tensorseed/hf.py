@@ -1,0 +1,174 @@
+"""TensorSeed for transformers: the schemes an architecture's own ``_init_weights`` chooses, as a spec or in place.
+
+    import tensorseed.hf
+    tensorseed.hf.save_pretrained("Qwen/Qwen3-0.6B/config.json", "fresh/", seed=0)   # safetensors + config.json
+    spec = tensorseed.hf.spec(config)          # the CLI's tensor-list spec; `tensorseed init spec.json` writes the same bits
+    tensorseed.hf.init_(model, seed=0)         # a model already built, filled in place
+
+The model is built on the meta device and ``PreTrainedModel.initialize_weights()`` (which applies ``_init_weights``
+to every submodule) runs while its init calls are recorded (``tensorseed._record``): transformers' own helpers
+(``transformers.initialization``) end in torch's init functions, which the recorder replaces, so the flags they
+check (``_is_hf_initialized``) keep their meaning.
+"""
+try:
+    import torch
+    import transformers
+except ImportError as error:  # pragma: no cover - depends on the environment
+    raise ImportError("tensorseed.hf needs PyTorch and transformers: pip install torch transformers") from error
+
+import json
+import os
+from pathlib import Path
+
+from ._native import TensorSeedError
+from ._record import normalize_rules, recording
+from ._spec import spec_text
+from .torch import _meta_tensors, fill_from_recording, spec_from_recording
+
+__all__ = ["config_of", "build_meta", "record", "spec", "init_", "save_pretrained"]
+
+
+def config_of(config):
+    """A ``PretrainedConfig`` from a config, a model type (``"llama"``), a config.json path or a folder holding one."""
+    if isinstance(config, transformers.PretrainedConfig):
+        return config
+    if isinstance(config, (str, os.PathLike)):
+        path = Path(config)
+        if path.is_dir():
+            path = path / "config.json"
+        if path.is_file():
+            with open(path) as file:
+                fields = json.load(file)
+            if "model_type" not in fields:
+                raise TensorSeedError(f"{path}: no \"model_type\" field, so not a transformers config.json")
+            fields.pop("transformers_version", None)
+            model_type = fields.pop("model_type")
+            return transformers.AutoConfig.for_model(model_type, **fields)
+        if isinstance(config, str) and config in transformers.CONFIG_MAPPING:
+            return transformers.AutoConfig.for_model(config)
+        raise TensorSeedError(f"{config}: neither a config.json, a folder holding one, nor a model type transformers knows")
+    raise TypeError(f"expected a transformers config, model type or config.json path, got {type(config).__name__}")
+
+
+def _model_class(config, model_class):
+    if model_class is not None:
+        return model_class
+    for auto in (transformers.AutoModelForCausalLM, transformers.AutoModel):
+        if type(config) in auto._model_mapping:
+            return auto
+    raise TensorSeedError(f"no transformers model class for {type(config).__name__}; pass model_class=")
+
+
+def build_meta(config, *, model_class=None, dtype=None):
+    """The model of ``config`` (``AutoModelForCausalLM`` where it has one, else ``AutoModel``) on the meta device."""
+    config = config_of(config)
+    auto = _model_class(config, model_class)
+    kwargs = {} if dtype is None else {"dtype": dtype}
+    with torch.device("meta"):
+        if hasattr(auto, "from_config"):
+            return auto.from_config(config, **kwargs)
+        model = auto(config)
+        return model if dtype is None else model.to(dtype)
+
+
+def _flags_cleared(model):
+    """Removes the ``_is_hf_initialized`` marks of an already built model (restored on exit), so its init runs again."""
+    class Restore:
+        def __enter__(self):
+            self.saved = [(m, m.__dict__.pop("_is_hf_initialized")) for m in model.modules() if "_is_hf_initialized" in m.__dict__]
+            return self
+
+        def __exit__(self, *exc):
+            for m, value in self.saved:
+                m._is_hf_initialized = value
+    return Restore()
+
+
+def record(config_or_model, *, model_class=None, dtype=None, rules=None):
+    """The ``Recording`` of the architecture's ``initialize_weights()``: covered and uncovered state-dict tensors.
+
+    Tied tensors are listed once, under the name ``save_pretrained`` keeps (the tie's source)."""
+    model = config_or_model
+    if not isinstance(model, transformers.PreTrainedModel):
+        model = build_meta(config_or_model, model_class=model_class, dtype=dtype)
+    with _meta_tensors(model), _flags_cleared(model), recording(model) as rec:
+        model.initialize_weights()
+    _keep_saved_names(model, rec)
+    rec.apply_rules(normalize_rules(rules))
+    return rec, model
+
+
+def _keep_saved_names(model, rec):
+    """Renames an entry listed under a tie's target (``lm_head.weight``) to the source that transformers saves."""
+    tied = getattr(model, "all_tied_weights_keys", None) or {}
+    for target, source in tied.items():
+        entry = rec.entries.get(target)
+        if entry is not None and source in entry.aliases:
+            entry.aliases.remove(source)
+            entry.aliases.append(target)
+            entry.name = source
+            rec.entries = {(source if k == target else k): v for k, v in rec.entries.items()}
+
+
+def spec(config_or_model, *, seed=0, model_class=None, dtype=None, rules=None):
+    """The CLI's tensor-list spec (a dict) of a transformers architecture, with the schemes its ``_init_weights``
+    chooses; ``tensorseed init spec.json --output DIR/`` writes the tensors ``save_pretrained`` would."""
+    rec, model = record(config_or_model, model_class=model_class, dtype=dtype, rules=rules)
+    return spec_from_recording(rec, seed=seed, what=type(model).__name__)
+
+
+def init_(model, *, seed, rules=None, engine="cpu"):
+    """Fills a built transformers model in place by its architecture's own init schemes, bit-identical to
+    ``tensorseed init`` of ``spec(model, seed=seed)``. Returns ``model``."""
+    rec, _ = record(model, rules=rules)
+    spec_from_recording(rec, seed=seed, what=type(model).__name__)
+    return fill_from_recording(model, rec, seed=seed, engine=engine)
+
+
+def save_pretrained(config, folder, *, seed, model_class=None, dtype=None, rules=None, engine="cpu", **save_kwargs):
+    """Writes a freshly initialized checkpoint of ``config`` to ``folder`` (safetensors + config.json), loadable by
+    ``from_pretrained``: the model is allocated without transformers' own init, filled by ``init_`` and saved by
+    transformers' ``save_pretrained`` (``save_kwargs``, e.g. ``max_shard_size``, are passed on). Returns the folder."""
+    config = config_of(config)
+    rec, model = record(config, model_class=model_class, dtype=dtype, rules=rules)
+    spec_from_recording(rec, seed=seed, what=type(model).__name__)  # raises before anything is allocated or written
+    model = model.to_empty(device="cpu")
+    model.tie_weights()
+    fill_from_recording(model, rec, seed=seed, engine=engine)
+    model.save_pretrained(folder, **save_kwargs)
+    return folder
+
+
+def main(argv=None):
+    """``python3 -m tensorseed.hf CONFIG --output DIR/ [--seed N]`` or ``--spec spec.json``: the command the CLI
+    names for architectures it does not model itself."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(prog="python3 -m tensorseed.hf",
+                                     description="A fresh checkpoint (or a tensorseed spec) of any transformers architecture, "
+                                                 "initialized by its own _init_weights schemes, reproducibly.")
+    parser.add_argument("config", help="config.json, a folder holding one, or a model type (llama, gemma, ...)")
+    parser.add_argument("--output", help="folder to write with save_pretrained (safetensors + config.json)")
+    parser.add_argument("--spec", help="write the tensor-list spec here instead (for `tensorseed init SPEC --output ...`)")
+    parser.add_argument("--seed", type=int, default=0, help="the seed (default 0)")
+    parser.add_argument("--dtype", choices=["f32", "f16", "bf16", "f64"], help="storage type (default: the model's, float32)")
+    args = parser.parse_args(argv)
+    if bool(args.output) == bool(args.spec):
+        parser.error("give exactly one of --output DIR/ or --spec spec.json")
+    dtype = {"f32": torch.float32, "f16": torch.float16, "bf16": torch.bfloat16, "f64": torch.float64}.get(args.dtype)
+    try:
+        if args.spec:
+            tmp = Path(args.spec + ".tmp")
+            tmp.write_text(spec_text(spec(args.config, seed=args.seed, dtype=dtype)))
+            os.replace(tmp, args.spec)
+        else:
+            save_pretrained(args.config, args.output, seed=args.seed, dtype=dtype)
+    except (TensorSeedError, OSError, ValueError) as error:
+        print(f"tensorseed.hf: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -30,3 +30,12 @@ if [ "${TENSORSEED_NEED_SAFETENSORS:-0}" = 1 ] && ! python3 -c "import safetenso
     echo "tensorseed: installing safetensors and ml_dtypes (pip)" >&2
     python3 -m pip install -q safetensors ml_dtypes
 fi
+
+# torch and transformers for the Python package's checks (Tests/python): the CPU wheel where download.pytorch.org
+# answers (PyPI's default torch brings the CUDA libraries), else PyPI's.
+if [ "${TENSORSEED_NEED_TORCH:-0}" = 1 ] && ! python3 -c "import torch, transformers, safetensors, ml_dtypes" 2>/dev/null; then
+    echo "tensorseed: installing torch (CPU), transformers, safetensors and ml_dtypes (pip)" >&2
+    python3 -c "import torch" 2>/dev/null || python3 -m pip install -q --retries 1 --timeout 20 torch --index-url https://download.pytorch.org/whl/cpu \
+        || python3 -m pip install -q torch
+    python3 -m pip install -q transformers safetensors ml_dtypes
+fi

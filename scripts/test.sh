@@ -15,3 +15,4 @@ python3 Tests/reference/check_loader.py .build/release/tensorseed
 python3 Tests/reference/check_generate.py .build/release/tensorseed
 python3 Tests/reference/check_safetensors.py .build/release/tensorseed
 swift test "${flags[@]}" --skip-build --disable-swift-testing
+swift build "${flags[@]}" --product TensorSeedC && TENSORSEED_NEED_TORCH=1 source scripts/ensure-deps.sh && python3 Tests/python/check_python.py .build/release/tensorseed

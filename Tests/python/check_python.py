@@ -27,6 +27,8 @@ import sys
 import tempfile
 import time
 import warnings
+
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -278,6 +280,20 @@ def check_torch():
     tst.init_(lin, seed=5)
     written = cli_init(tst.spec(lin, seed=5), "torch-noncontiguous")
     check(raw(lin.weight) == raw(written["weight"]), "non-contiguous parameter equals tensorseed init")
+    # The chunked host-buffer path that CUDA tensors take (run here on a CPU tensor, 1000-element chunks).
+    from tensorseed._fill import fill_through_host
+    for dtype in (torch.float32, torch.bfloat16):
+        chunked = torch.empty(37, 101, dtype=dtype)
+        fill_through_host(chunked, name="w.chunked", scheme={"name": "normal", "std": 0.5}, seed=9, chunk=1000)
+        whole = torch.empty(37, 101, dtype=dtype)
+        tensorseed.fill_(whole, name="w.chunked", scheme={"name": "normal", "std": 0.5}, seed=9)
+        check(raw(chunked) == raw(whole), f"chunked host-buffer fill equals the direct fill ({dtype})")
+    if torch.cuda.is_available():
+        on_gpu = torch.empty(37, 101, device="cuda").t()
+        tensorseed.fill_(on_gpu, name="w.chunked", scheme={"name": "normal", "std": 0.5}, seed=9)
+        expected = torch.empty(101, 37)
+        tensorseed.fill_(expected, name="w.chunked", scheme={"name": "normal", "std": 0.5}, seed=9)
+        check(raw(on_gpu) == raw(expected), "a non-contiguous CUDA tensor equals the CPU fill")
     # Untouched tensors: an error naming them, or a user rule.
     class Raw(torch.nn.Module):
         def __init__(self):
@@ -315,6 +331,11 @@ def small_config(model_type):
     fields = {k: v for k, v in SMALL.items() if hasattr(base, k)}
     if model_type == "phi":
         fields.pop("head_dim", None)
+    vocab = fields.get("vocab_size", SMALL["vocab_size"])
+    for k, key in enumerate(("pad_token_id", "bos_token_id", "eos_token_id")):  # token ids inside the small vocabulary
+        value = getattr(base, key, None)
+        if isinstance(value, int) and value >= vocab or isinstance(value, list):
+            fields[key] = k
     return transformers.AutoConfig.for_model(model_type, **fields)
 
 
@@ -362,6 +383,18 @@ def hf_statistics():
     import tensorseed.hf as hf
 
     for model_type in STATS_ARCHITECTURES:
+        try:
+            compare_with_transformers(model_type)
+        except Exception as error:
+            check(False, f"{model_type}: statistics check raised {type(error).__name__}: {error}")
+
+
+def compare_with_transformers(model_type):
+    import torch
+    import transformers
+    import tensorseed.hf as hf
+
+    if True:
         config = small_config(model_type)
         torch.manual_seed(0)
         reference = transformers.AutoModelForCausalLM.from_config(config)  # transformers' own init, on CPU
@@ -395,6 +428,19 @@ def hf_save_and_load():
     from safetensors.torch import load_file
 
     for model_type in ("llama", "qwen3", "mixtral", "gpt2"):
+        try:
+            save_and_load(model_type)
+        except Exception as error:
+            check(False, f"{model_type}: save/load check raised {type(error).__name__}: {error}")
+
+
+def save_and_load(model_type):
+    import torch
+    import transformers
+    import tensorseed.hf as hf
+    from safetensors.torch import load_file
+
+    if True:
         config = small_config(model_type)
         folder = WORK / f"hf-{model_type}"
         hf.save_pretrained(config, folder, seed=11)
@@ -441,6 +487,7 @@ def main():
         else:
             warnings.filterwarnings("ignore")
             transformers.logging.set_verbosity_error()
+            transformers.utils.logging.disable_progress_bar()
             hf_coverage()
             hf_statistics()
             hf_save_and_load()

@@ -78,15 +78,25 @@ def _fill_torch(tensor, *, name, scheme, seed, engine):
         # Another device: a pinned host chunk at a time into the flat tensor (a contiguous staging copy on the
         # device first when the tensor itself is not contiguous).
         target = tensor if tensor.is_contiguous() else torch.empty(shape, dtype=tensor.dtype, device=tensor.device)
-        flat = target.view(-1)
-        total = flat.numel()
-        chunk = min(total, _STAGING_ELEMENTS)
-        if chunk:
-            pinned = torch.empty(chunk, dtype=tensor.dtype, pin_memory=torch.cuda.is_available())
-            for start in range(0, total, chunk):
-                n = min(chunk, total - start)
-                fill_buffer(pinned.data_ptr(), n * pinned.element_size(), seed=seed, name=name, shape=shape,
-                            scheme=scheme, dtype=dtype, offset=start, count=n, engine=engine)
-                flat[start:start + n].copy_(pinned[:n], non_blocking=False)
+        fill_through_host(target, name=name, scheme=scheme, seed=seed, engine=engine)
         if target is not tensor:
             tensor.copy_(target)
+
+
+def fill_through_host(tensor, *, name, scheme, seed, engine="cpu", chunk=_STAGING_ELEMENTS):
+    """Fills a contiguous tensor on any device by ``chunk`` elements at a time, each generated into a host buffer
+    (pinned where CUDA is available, so the copy to the device is a DMA) and copied over."""
+    import torch
+
+    dtype = storage_type(tensor)
+    flat = tensor.view(-1)
+    total = flat.numel()
+    chunk = min(total, chunk)
+    if not chunk:
+        return
+    pinned = torch.empty(chunk, dtype=tensor.dtype, pin_memory=torch.cuda.is_available())
+    for start in range(0, total, chunk):
+        n = min(chunk, total - start)
+        fill_buffer(pinned.data_ptr(), n * pinned.element_size(), seed=seed, name=name, shape=tuple(tensor.shape),
+                    scheme=scheme, dtype=dtype, offset=start, count=n, engine=engine)
+        flat[start:start + n].copy_(pinned[:n])

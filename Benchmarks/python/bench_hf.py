@@ -9,7 +9,8 @@ A Llama-shaped model of 1.1B parameters (TinyLlama-1.1B's shape: hidden 2048, in
   init       tensorseed.hf.init_(model) of a model already allocated on CPU (meta, then to_empty)
              vs transformers' AutoModelForCausalLM.from_config(config) (allocation + its own init)
              and vs transformers' initialize_weights() alone on the same allocated model
-  save       tensorseed.hf.save_pretrained(config, folder)
+  save       tensorseed.hf.save_pretrained(config, folder) (streamed: two 64 MiB buffers)
+             and with via_transformers=True (allocate, init_, transformers' save_pretrained)
              vs from_config(config) + model.save_pretrained(folder)
 
 Each case runs in its own process (so that its peak resident memory, from getrusage, is its own); the best of
@@ -31,7 +32,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "python"))
 
 CASES = ["tensorseed_init", "transformers_from_config", "transformers_initialize_weights",
-         "tensorseed_save_pretrained", "transformers_from_config_save_pretrained"]
+         "tensorseed_save_pretrained", "tensorseed_save_pretrained_via_transformers", "transformers_from_config_save_pretrained"]
 
 
 def llama_config(layers, dtype):
@@ -61,16 +62,17 @@ def run_case(case, layers, dtype_name, output):
         if case == "tensorseed_init":
             hf.init_(model, seed=0)
         else:
-            with hf._flags_cleared(model):
-                model.initialize_weights()
+            for module in model.modules():  # built on meta, so transformers' init has not run: run it now
+                module.__dict__.pop("_is_hf_initialized", None)
+            model.initialize_weights()
         seconds = time.perf_counter() - start
     elif case == "transformers_from_config":
         start = time.perf_counter()
         model = transformers.AutoModelForCausalLM.from_config(config, dtype=dtype)
         seconds = time.perf_counter() - start
-    elif case == "tensorseed_save_pretrained":
+    elif case in ("tensorseed_save_pretrained", "tensorseed_save_pretrained_via_transformers"):
         start = time.perf_counter()
-        hf.save_pretrained(config, folder, seed=0, dtype=dtype)
+        hf.save_pretrained(config, folder, seed=0, dtype=dtype, via_transformers=case.endswith("via_transformers"))
         seconds = time.perf_counter() - start
         model = None
     elif case == "transformers_from_config_save_pretrained":
@@ -127,7 +129,8 @@ def main():
             params = f", {row['parameters'] / 1e9:.2f}B parameters" if row["parameters"] else ""
             print(f"{case:45s} {row['seconds']:8.2f} s   peak RSS {row['peak_rss_bytes'] / 2**30:6.2f} GiB{params}")
     for ours, theirs in (("tensorseed_init", "transformers_from_config"), ("tensorseed_init", "transformers_initialize_weights"),
-                         ("tensorseed_save_pretrained", "transformers_from_config_save_pretrained")):
+                         ("tensorseed_save_pretrained", "transformers_from_config_save_pretrained"),
+                         ("tensorseed_save_pretrained_via_transformers", "transformers_from_config_save_pretrained")):
         if ours in best and theirs in best:
             print(f"{ours} vs {theirs}: {best[theirs]['seconds'] / best[ours]['seconds']:.2f}x")
 

@@ -294,6 +294,16 @@ def check_torch():
         expected = torch.empty(101, 37)
         tensorseed.fill_(expected, name="w.chunked", scheme={"name": "normal", "std": 0.5}, seed=9)
         check(raw(on_gpu) == raw(expected), "a non-contiguous CUDA tensor equals the CPU fill")
+    # A module imported while a recording runs, binding init functions by name, gets torch's own back afterwards.
+    from tensorseed._record import recording
+    module_file = WORK / "late_import_module.py"
+    module_file.write_text("from torch.nn.init import normal_, zeros_\n")
+    sys.path.insert(0, str(WORK))
+    with recording(torch.nn.Linear(2, 2)):
+        import late_import_module
+    sys.path.remove(str(WORK))
+    check(late_import_module.normal_ is torch.nn.init.normal_ and late_import_module.zeros_ is torch.nn.init.zeros_,
+          "init functions bound by a module imported during a recording are torch's again afterwards")
     # Untouched tensors: an error naming them, or a user rule.
     class Raw(torch.nn.Module):
         def __init__(self):
@@ -322,7 +332,7 @@ SMALL = dict(hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_att
              head_dim=16, vocab_size=512, max_position_embeddings=128, n_embd=64, n_layer=2, n_head=4, n_positions=128,
              num_local_experts=4, num_experts=4, num_experts_per_tok=2, moe_intermediate_size=64, rotary_dim=8)
 STATS_ARCHITECTURES = ["llama", "gemma", "gemma2", "phi3", "qwen2", "qwen3", "mixtral", "gpt_neox", "olmo", "olmo2",
-                       "mistral", "gpt2", "starcoder2", "stablelm", "granite", "phi"]
+                       "mistral", "gpt2", "starcoder2", "stablelm", "granite", "phi", "openai-gpt", "bloom"]
 
 
 def small_config(model_type):
@@ -427,7 +437,7 @@ def hf_save_and_load():
     import tensorseed.hf as hf
     from safetensors.torch import load_file
 
-    for model_type in ("llama", "qwen3", "mixtral", "gpt2"):
+    for model_type in ("llama", "qwen3", "mixtral", "gpt2", "gemma"):
         try:
             save_and_load(model_type)
         except Exception as error:
@@ -438,26 +448,39 @@ def save_and_load(model_type):
     import torch
     import transformers
     import tensorseed.hf as hf
-    from safetensors.torch import load_file
+    from safetensors import safe_open
 
-    if True:
-        config = small_config(model_type)
-        folder = WORK / f"hf-{model_type}"
-        hf.save_pretrained(config, folder, seed=11)
-        check((folder / "config.json").is_file(), f"{model_type}: config.json written")
+    config = small_config(model_type)
+    vocab = config.vocab_size
+    tokens = torch.randint(0, vocab, (2, 32), generator=torch.Generator().manual_seed(0))
+    states = {}
+    for way, kwargs in (("streamed", {}), ("sharded", {"max_shard_size": "100KB"}), ("via-transformers", {"via_transformers": True})):
+        folder = WORK / f"hf-{model_type}-{way}"
+        hf.save_pretrained(config, folder, seed=11, **kwargs)
+        check((folder / "config.json").is_file(), f"{model_type} {way}: config.json written")
+        check(not [p for p in folder.iterdir() if p.name.startswith(".")], f"{model_type} {way}: no temporary file left")
         model, info = transformers.AutoModelForCausalLM.from_pretrained(folder, output_loading_info=True)
         check(not info["missing_keys"] and not info["unexpected_keys"] and not info.get("mismatched_keys"),
-              f"{model_type}: from_pretrained loading info {info}")
-        vocab = config.vocab_size
-        tokens = torch.randint(0, vocab, (2, 32), generator=torch.Generator().manual_seed(0))
+              f"{model_type} {way}: from_pretrained loading info {info}")
         with torch.no_grad():
             loss = model(input_ids=tokens, labels=tokens).loss.item()
-        check(abs(loss - math.log(vocab)) < 0.15 * math.log(vocab), f"{model_type}: loss {loss:.3f} near ln({vocab}) = {math.log(vocab):.3f}")
-        if model_type in ("llama", "qwen3"):
-            saved = load_file(str(folder / "model.safetensors"))
+        check(abs(loss - math.log(vocab)) < 0.15 * math.log(vocab), f"{model_type} {way}: loss {loss:.3f} near ln({vocab}) = {math.log(vocab):.3f}")
+        states[way] = model.state_dict()
+        if way != "via-transformers":
+            files = sorted(folder.glob("*.safetensors"))
+            check((way == "sharded") == (len(files) > 1 and (folder / "model.safetensors.index.json").is_file()),
+                  f"{model_type} {way}: {len(files)} file(s)")
+            saved = {}
+            for path in files:
+                with safe_open(str(path), "pt") as file:
+                    check(file.metadata().get("format") == "pt", f"{model_type} {way}: metadata format pt")
+                    saved.update({k: file.get_tensor(k) for k in file.keys()})
             written = cli_init(hf.spec(config, seed=11), f"hf-{model_type}")
             same = set(saved) == set(written) and all(raw(saved[k]) == raw(written[k]) for k in saved)
-            check(same, f"{model_type}: save_pretrained tensors equal `tensorseed init` of hf.spec ({sorted(set(saved) ^ set(written))})")
+            check(same, f"{model_type} {way}: files equal `tensorseed init` of hf.spec ({sorted(set(saved) ^ set(written))[:4]})")
+    loaded = [states[w] for w in states]
+    check(all(loaded[0].keys() == s.keys() and all(torch.equal(loaded[0][k], s[k]) for k in s) for s in loaded[1:]),
+          f"{model_type}: the streamed, sharded and transformers-saved checkpoints load to the same model")
 
 
 def check_cli_pointer():

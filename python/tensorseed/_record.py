@@ -34,6 +34,9 @@ INIT_FUNCTIONS = {
     "sparse_": lambda p: {"name": "sparse", "sparsity": p["sparsity"], "std": p["std"]},
 }
 
+#: Functions that make a tensor already filled with a constant.
+_CREATIONS = {"zeros", "ones", "full", "zeros_like", "ones_like", "full_like"}
+
 #: In-place tensor methods that change flags, not values.
 _NOT_WRITES = {"requires_grad_", "share_memory_", "pin_memory_", "retain_grad_"}
 
@@ -117,19 +120,46 @@ class Entry:
 class Recording:
     """What a module's init code did: an ``Entry`` per state-dict tensor (tied ones once, under the first name)."""
 
-    def __init__(self, module):
+    def __init__(self, module, constructed=None):
+        """Entries for ``module``'s state dict; with ``module`` None, every tensor written to gets an entry (keyed by
+        identity), which is how a model's construction is recorded before it has names. ``constructed`` is such a
+        recording of the module's construction: its writes are the starting point of each tensor."""
         self.entries = {}
         self._by_id = {}
+        self._views = {}  # id(view) -> (entry, index or None); the views are kept alive in _keep
+        self._keep = []
+        self._capture_all = module is None
+        self._by_storage = {}  # storage -> entry of a tensor made by a creation op (torch.zeros ...), capture mode only
+        #: The prefix of the module whose init code runs now (set by the caller; None when unknown).
+        self.module = None
+        if module is None:
+            return
         for name, tensor in module.state_dict(keep_vars=True).items():
             entry = self._by_id.get(id(tensor))
             if entry is None:
                 entry = self._by_id[id(tensor)] = self.entries[name] = Entry(name, tensor)
+                before = constructed.constructed_entry(tensor) if constructed is not None else None
+                if before is not None:
+                    entry.scheme, entry.reason, entry.calls = before.scheme, before.reason, list(before.calls)
             else:
                 entry.aliases.append(name)
-        self._views = {}  # id(view) -> (entry, index or None); the views are kept alive in _keep
-        self._keep = []
-        #: The prefix of the module whose init code runs now (set by the caller; None when unknown).
-        self.module = None
+
+    def created(self, tensor, scheme, call):
+        """A tensor made already filled (``torch.zeros``, ``ones``, ``full``): a ``Parameter`` wrapping it later is a
+        new object over the same storage, so it is found by its storage (meta tensors have one, without memory)."""
+        entry = Entry(f"<tensor {id(tensor):x}>", tensor)
+        entry.whole(scheme, call)
+        self._by_storage[tensor.untyped_storage()._cdata] = entry
+        self._keep.append(tensor)
+
+    def constructed_entry(self, tensor):
+        """The entry a construction recording has for ``tensor``: by identity, else by the storage it owns whole."""
+        entry = self._by_id.get(id(tensor))
+        if entry is None and tensor.storage_offset() == 0 and tensor.is_contiguous():
+            storage = tensor.untyped_storage()
+            if storage.nbytes() == tensor.numel() * tensor.element_size():
+                entry = self._by_storage.get(storage._cdata)
+        return entry
 
     def owner_wins(self):
         """For tied tensors, keep the init of the module that owns the kept name, ignoring what the other modules
@@ -139,12 +169,20 @@ class Recording:
             if entry.aliases:
                 entry.owner = entry.name.rpartition(".")[0]
 
-    def target(self, tensor):
-        """(entry, index) for a tracked tensor or a view of one; index None is the whole tensor."""
+    def target(self, tensor, create=False):
+        """(entry, index) for a tracked tensor or a view of one; index None is the whole tensor. ``create``: a tensor
+        about to be written gets an entry when every tensor is recorded (construction)."""
         entry = self._by_id.get(id(tensor))
         if entry is not None:
             return entry, None
-        return self._views.get(id(tensor), (None, None))
+        view = self._views.get(id(tensor))
+        if view is not None:
+            return view
+        if create and self._capture_all and isinstance(tensor, torch.Tensor):
+            entry = self._by_id[id(tensor)] = Entry(f"<tensor {id(tensor):x}>", tensor)
+            self._keep.append(tensor)
+            return entry, None
+        return None, None
 
     def track_view(self, view, source, index):
         entry, base_index = self.target(source)
@@ -185,8 +223,45 @@ def _original_init_functions():
     """name -> torch's own function (transformers keeps them in TORCH_INIT_FUNCTIONS before it patches torch)."""
     hf = sys.modules.get("transformers.initialization")
     if hf is not None and hasattr(hf, "TORCH_INIT_FUNCTIONS"):
-        return dict(hf.TORCH_INIT_FUNCTIONS)
-    return {name: getattr(torch.nn.init, name) for name in INIT_FUNCTIONS}
+        functions = dict(hf.TORCH_INIT_FUNCTIONS)
+    else:
+        functions = {name: getattr(torch.nn.init, name) for name in INIT_FUNCTIONS}
+    # A recorder (of a recording running now) stands for the function it replaced.
+    return {name: _unwrap(f) for name, f in functions.items()}
+
+
+def _unwrap(function):
+    while getattr(function, "__tensorseed_recorder__", False):
+        function = function.__wrapped__
+    return function
+
+
+def _bindings():
+    """(module namespace, name, value) for every module-level name of an init function (``normal_`` ...)."""
+    for mod in list(sys.modules.values()):
+        namespace = getattr(mod, "__dict__", None)
+        if not isinstance(namespace, dict):
+            continue
+        for fname in INIT_FUNCTIONS:
+            value = namespace.get(fname)
+            if value is not None:
+                yield namespace, fname, value
+
+
+def _restore_everywhere(recorders):
+    """Puts the original back wherever one of ``recorders`` is bound: the places patched, and modules imported while
+    recording (``from torch.nn.init import normal_`` in a module loaded then bound the recorder), and transformers'
+    TORCH_INIT_FUNCTIONS (filled from torch's attributes when transformers.initialization is first imported)."""
+    back = {id(recorder): original for original, recorder in recorders.items()}
+    for namespace, fname, value in _bindings():
+        if id(value) in back:
+            namespace[fname] = back[id(value)]
+    hf = sys.modules.get("transformers.initialization")
+    table = getattr(hf, "TORCH_INIT_FUNCTIONS", None) if hf is not None else None
+    if isinstance(table, dict):
+        for fname, value in list(table.items()):
+            if id(value) in back:
+                table[fname] = back[id(value)]
 
 
 class _Mode(TorchFunctionMode):
@@ -206,9 +281,12 @@ class _Mode(TorchFunctionMode):
         if name == "__get__":
             name = getattr(getattr(func, "__self__", None), "__name__", name)
         result = func(*args, **kwargs)
+        if self.recording._capture_all and name in _CREATIONS and isinstance(result, torch.Tensor):
+            self._creation(name, args, kwargs, result)
         if not args or not isinstance(args[0], torch.Tensor):
             return result
-        entry, index = self.recording.target(args[0])
+        writes = name.endswith("_") and not name.startswith("_") and name not in _NOT_WRITES
+        entry, index = self.recording.target(args[0], create=writes)
         if entry is None:
             return result
         if name in ("data",) or name in _WHOLE_VIEWS:
@@ -217,9 +295,22 @@ class _Mode(TorchFunctionMode):
         elif name == "__getitem__":
             key = args[1] if len(args) > 1 else None
             self.recording.track_view(result, args[0], key if isinstance(key, int) else ("slice", repr(key)))
-        elif name.endswith("_") and not name.startswith("_") and name not in _NOT_WRITES:
+        elif writes:
             self._write(self.recording, entry, index, name, args, kwargs)
         return result
+
+    def _creation(self, name, args, kwargs, result):
+        if name in ("zeros", "zeros_like"):
+            scheme = {"name": "zeros"}
+        elif name in ("ones", "ones_like"):
+            scheme = {"name": "ones"}
+        else:
+            value = kwargs.get("fill_value", args[1] if len(args) > 1 else None)
+            try:
+                scheme = {"name": "constant", "val": _number(value)}
+            except _Unsupported:
+                return
+        self.recording.created(result, scheme, f"torch.{name}")
 
     @staticmethod
     def _write(recording_, entry, index, name, args, kwargs):
@@ -262,9 +353,11 @@ class _Mode(TorchFunctionMode):
 
 
 @contextmanager
-def recording(module):
-    """Within the block, init calls on ``module``'s tensors are recorded (not executed); yields the ``Recording``."""
-    rec = Recording(module)
+def recording(module, constructed=None):
+    """Within the block, init calls on ``module``'s tensors are recorded (not executed); yields the ``Recording``.
+    With ``module`` None, writes to any tensor are recorded (a model being constructed); ``constructed`` is such a
+    recording, whose writes each tensor starts from."""
+    rec = Recording(module, constructed)
     originals = _original_init_functions()
     recorders = {}
 
@@ -277,7 +370,7 @@ def recording(module):
             bound.apply_defaults()
             params = dict(bound.arguments)
             tensor = params.pop("tensor")
-            entry, index = rec.target(tensor)
+            entry, index = rec.target(tensor, create=True)
             if entry is None:
                 return tensor
             call = f"torch.nn.init.{fname} on {entry.name}"
@@ -296,25 +389,18 @@ def recording(module):
 
         recorder.__name__ = fname
         recorder.__wrapped__ = original
+        recorder.__tensorseed_recorder__ = True
         return recorder
 
     for fname, original in originals.items():
         if fname in INIT_FUNCTIONS:
             recorders[original] = make_recorder(fname, original)
     patched = []
-    for mod in list(sys.modules.values()):
-        namespace = getattr(mod, "__dict__", None)
-        if not isinstance(namespace, dict):
-            continue
-        for fname in INIT_FUNCTIONS:
-            value = namespace.get(fname)
-            try:
-                hit = value is not None and value in recorders
-            except TypeError:  # an unhashable object that happens to have the name
-                hit = False
-            if hit:
-                patched.append((namespace, fname, value))
-                namespace[fname] = recorders[value]
+    by_id = {id(original): recorder for original, recorder in recorders.items()}
+    for namespace, fname, value in list(_bindings()):
+        if id(value) in by_id:
+            patched.append((namespace, fname, value))
+            namespace[fname] = by_id[id(value)]
     hf = sys.modules.get("transformers.initialization")
     table = getattr(hf, "TORCH_INIT_FUNCTIONS", None) if hf is not None else None
     saved_table = dict(table) if table is not None else None
@@ -331,3 +417,4 @@ def recording(module):
         if table is not None:
             table.clear()
             table.update(saved_table)
+        _restore_everywhere(recorders)

@@ -23,7 +23,7 @@ from pathlib import Path
 from ._native import TensorSeedError
 from ._record import normalize_rules, recording
 from ._spec import spec_text
-from .torch import _meta_tensors, fill_from_recording, spec_from_recording
+from .torch import _spec_dtype, fill_from_recording, spec_from_recording
 
 __all__ = ["config_of", "build_meta", "record", "spec", "init_", "save_pretrained"]
 
@@ -61,37 +61,34 @@ def _model_class(config, model_class):
 
 def build_meta(config, *, model_class=None, dtype=None):
     """The model of ``config`` (``AutoModelForCausalLM`` where it has one, else ``AutoModel``) on the meta device."""
-    config = config_of(config)
+    model, _ = _build_recorded(config_of(config), model_class, dtype)
+    return model
+
+
+def _build_recorded(config, model_class, dtype):
+    """The model on the meta device, and the recording of the init calls its constructors made (torch modules'
+    ``reset_parameters()``, transformers' own layers such as ``Conv1D``), which ``_init_weights`` then overrides."""
     auto = _model_class(config, model_class)
     kwargs = {} if dtype is None else {"dtype": dtype}
-    with torch.device("meta"):
+    with recording(None) as constructed, torch.device("meta"):
         if hasattr(auto, "from_config"):
-            return auto.from_config(config, **kwargs)
-        model = auto(config)
-        return model if dtype is None else model.to(dtype)
-
-
-def _flags_cleared(model):
-    """Removes the ``_is_hf_initialized`` marks of an already built model (restored on exit), so its init runs again."""
-    class Restore:
-        def __enter__(self):
-            self.saved = [(m, m.__dict__.pop("_is_hf_initialized")) for m in model.modules() if "_is_hf_initialized" in m.__dict__]
-            return self
-
-        def __exit__(self, *exc):
-            for m, value in self.saved:
-                m._is_hf_initialized = value
-    return Restore()
+            model = auto.from_config(config, **kwargs)
+        else:
+            model = auto._from_config(config, **kwargs)
+    return model, constructed
 
 
 def record(config_or_model, *, model_class=None, dtype=None, rules=None):
-    """The ``Recording`` of the architecture's ``initialize_weights()``: covered and uncovered state-dict tensors.
-
-    Tied tensors are listed once, under the name ``save_pretrained`` keeps (the tie's source)."""
-    model = config_or_model
-    if not isinstance(model, transformers.PreTrainedModel):
-        model = build_meta(config_or_model, model_class=model_class, dtype=dtype)
-    with _meta_tensors(model), _flags_cleared(model), recording(model) as rec:
+    """The ``Recording`` of the architecture's init, as ``from_config`` runs it: its constructors, then
+    ``initialize_weights()``; yields covered and uncovered state-dict tensors. A model is re-built from its config
+    on the meta device (its own tensors are not touched). Tied tensors are listed once, under the name
+    ``save_pretrained`` keeps (the tie's source). Returns (recording, meta model)."""
+    if isinstance(config_or_model, transformers.PreTrainedModel):
+        given = config_or_model
+        model, constructed = _build_recorded(given.config, model_class or type(given), dtype or given.dtype)
+    else:
+        model, constructed = _build_recorded(config_of(config_or_model), model_class, dtype)
+    with recording(model, constructed) as rec:
         model.initialize_weights()
     _keep_saved_names(model, rec)
     rec.apply_rules(normalize_rules(rules))
@@ -122,20 +119,54 @@ def init_(model, *, seed, rules=None, engine="cpu"):
     ``tensorseed init`` of ``spec(model, seed=seed)``. Returns ``model``."""
     rec, _ = record(model, rules=rules)
     spec_from_recording(rec, seed=seed, what=type(model).__name__)
+    tensors = model.state_dict(keep_vars=True)
+    for entry in rec.entries.values():
+        tensor = tensors.get(entry.name)
+        if tensor is None or tuple(tensor.shape) != entry.shape:
+            raise TensorSeedError(f"{entry.name}: the model's tensor {tuple(tensor.shape) if tensor is not None else 'is missing'}, "
+                                  f"its config builds {entry.shape}; was the model changed after it was built?")
     return fill_from_recording(model, rec, seed=seed, engine=engine)
 
 
-def save_pretrained(config, folder, *, seed, model_class=None, dtype=None, rules=None, engine="cpu", **save_kwargs):
-    """Writes a freshly initialized checkpoint of ``config`` to ``folder`` (safetensors + config.json), loadable by
-    ``from_pretrained``: the model is allocated without transformers' own init, filled by ``init_`` and saved by
-    transformers' ``save_pretrained`` (``save_kwargs``, e.g. ``max_shard_size``, are passed on). Returns the folder."""
+def save_pretrained(config, folder, *, seed, model_class=None, dtype=None, rules=None, engine="cpu",
+                    max_shard_size="50GB", via_transformers=False):
+    """Writes a freshly initialized checkpoint of ``config`` to ``folder`` (safetensors, config.json and, for
+    generative models, generation_config.json), loadable by ``from_pretrained`` with no missing or unexpected keys.
+
+    The tensors are streamed: each is generated chunk by chunk and written (two 64 MiB buffers, whatever the model's
+    size), under the state-dict names the model loads, tied tensors once; past ``max_shard_size`` (transformers'
+    spelling, default "50GB") a sharded set with ``model.safetensors.index.json``. The data equal ``tensorseed init``
+    of ``spec(config)``. ``via_transformers=True`` instead allocates the model, fills it with ``init_`` and calls
+    transformers' own ``save_pretrained`` (its file layout, e.g. MoE experts split as in the original checkpoints).
+    Returns the folder."""
+    from ._safetensors import Item, write_folder
+
     config = config_of(config)
     rec, model = record(config, model_class=model_class, dtype=dtype, rules=rules)
     spec_from_recording(rec, seed=seed, what=type(model).__name__)  # raises before anything is allocated or written
-    model = model.to_empty(device="cpu")
-    model.tie_weights()
-    fill_from_recording(model, rec, seed=seed, engine=engine)
-    model.save_pretrained(folder, **save_kwargs)
+    if via_transformers:
+        model = model.to_empty(device="cpu")
+        model.tie_weights()
+        fill_from_recording(model, rec, seed=seed, engine=engine)
+        model.save_pretrained(folder, max_shard_size=max_shard_size)
+        return folder
+    ignored = set(getattr(model, "_keys_to_ignore_on_save", None) or ())
+    items = []
+    for entry in rec.entries.values():
+        if entry.name in ignored:
+            continue
+        storage = _spec_dtype(entry)
+        if storage is not None:
+            items.append(Item(entry.name, entry.shape, storage, entry.scheme))
+        else:
+            value = {"zeros": 0, "ones": 1}.get(entry.scheme["name"], entry.scheme.get("val"))
+            items.append(Item(entry.name, entry.shape, str(entry.dtype).replace("torch.", ""), constant=value))
+    write_folder(folder, items, seed=seed, engine=engine, max_shard_size=max_shard_size,
+                 metadata={"tensorseed.seed": str(int(seed))})
+    model.config.dtype = model.dtype
+    model.config.save_pretrained(folder)
+    if model.can_generate() and getattr(model, "generation_config", None) is not None:
+        model.generation_config.save_pretrained(folder)
     return folder
 
 

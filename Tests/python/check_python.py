@@ -148,6 +148,51 @@ def check_abi():
           f"recipe of Linear's kaiming_uniform(a=√5) is U(±1/√fan_in): {recipe}")
 
 
+C_PROGRAM = r"""
+#include <stdio.h>
+#include <string.h>
+#include "tensorseed.h"
+int main(void) {
+    float values[6];
+    char error[256];
+    const int64_t shape[2] = {2, 3};
+    const char *scheme = "{\"name\": \"normal\", \"std\": 0.02}";
+    if (tensorseed_abi_version() != TENSORSEED_ABI_VERSION) return 3;
+    int32_t status = tensorseed_fill(42, "fc.weight", 9, shape, 2, scheme, strlen(scheme), "f32", 0, 6, "cpu",
+                                     values, sizeof values, error, sizeof error);
+    if (status != TENSORSEED_OK) { fprintf(stderr, "%s\n", error); return 1; }
+    for (int i = 0; i < 6; i++) { unsigned char *b = (unsigned char *)&values[i]; printf("%02x%02x%02x%02x", b[0], b[1], b[2], b[3]); }
+    status = tensorseed_fill(42, "fc.weight", 9, shape, 2, "{}", 2, "f32", 0, 6, "cpu", values, sizeof values, error, sizeof error);
+    printf("\n%d %s\n", status, error);
+    return 0;
+}
+"""
+
+
+def check_c_program():
+    """The header compiles and links against the library from plain C, and the values equal fill_'s."""
+    import shutil as sh
+    compiler = sh.which("cc") or sh.which("clang") or sh.which("gcc")
+    if compiler is None:
+        print("check_python: no C compiler; skipping the C program check")
+        return
+    source, program = WORK / "fill.c", WORK / "fill"
+    source.write_text(C_PROGRAM)
+    library = _native.library_path()
+    build = subprocess.run([compiler, "-std=c99", "-Wall", "-Werror", "-I", str(REPO / "Sources" / "TensorSeedC" / "include"),
+                            str(source), "-o", str(program), "-L", str(library.parent), "-lTensorSeedC",
+                            f"-Wl,-rpath,{library.parent}"], capture_output=True, text=True)
+    check(build.returncode == 0, f"a C program compiles against tensorseed.h and links: {build.stderr[-400:]}")
+    if build.returncode:
+        return
+    run = subprocess.run([str(program)], capture_output=True, text=True)
+    expected = np.empty((2, 3), np.float32)
+    tensorseed.fill_(expected, name="fc.weight", scheme={"name": "normal", "std": 0.02}, seed=42)
+    lines = run.stdout.splitlines()
+    check(run.returncode == 0 and lines[0] == expected.tobytes().hex(), f"the C program's values equal fill_'s: {run.stdout} {run.stderr}")
+    check(len(lines) > 1 and lines[1].startswith("2 ") and "scheme.name" in lines[1], f"the C program gets the error text: {lines[1:]}")
+
+
 def check_pip_install():
     target = WORK / "site"
     run = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
@@ -495,6 +540,7 @@ def check_cli_pointer():
 def main():
     started = time.time()
     check_abi()
+    check_c_program()
     check_pip_install()
     try:
         import torch  # noqa: F401

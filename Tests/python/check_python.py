@@ -528,6 +528,27 @@ def save_and_load(model_type):
           f"{model_type}: the streamed, sharded and transformers-saved checkpoints load to the same model")
 
 
+def hf_command():
+    """`python3 -m tensorseed.hf`: --spec writes a spec the CLI plans; a bad argument is one line, exit status 1."""
+    config = small_config("qwen3")
+    folder = WORK / "qwen3-config"
+    config.save_pretrained(folder)
+    env = dict(os.environ, PYTHONPATH=str(REPO / "python"))
+    spec_path = WORK / "qwen3-spec.json"
+    run = subprocess.run([sys.executable, "-m", "tensorseed.hf", str(folder / "config.json"), "--spec", str(spec_path), "--seed", "4"],
+                         capture_output=True, text=True, env=env)
+    check(run.returncode == 0 and spec_path.is_file(), f"python3 -m tensorseed.hf --spec: {run.stderr[-300:]}")
+    if run.returncode == 0:
+        plan = subprocess.run([CLI, "init", str(spec_path), "--dry-run"], capture_output=True, text=True)
+        check(plan.returncode == 0 and "model.embed_tokens.weight" in plan.stdout, f"the CLI plans the written spec: {plan.stderr}")
+    for bad in (str(WORK / "missing.json"),):
+        run = subprocess.run([sys.executable, "-m", "tensorseed.hf", bad, "--output", str(WORK / "never")],
+                             capture_output=True, text=True, env=env)
+        lines = run.stderr.strip().splitlines()
+        check(run.returncode == 1 and len(lines) == 1 and lines[0].startswith("tensorseed.hf: ") and not (WORK / "never").exists(),
+              f"python3 -m tensorseed.hf {bad}: one error line, nothing written: {run.stderr!r}")
+
+
 def check_cli_pointer():
     config = WORK / "gemma-config.json"
     config.write_text(json.dumps({"model_type": "gemma", "hidden_size": 64, "vocab_size": 100}))
@@ -560,6 +581,7 @@ def main():
             hf_coverage()
             hf_statistics()
             hf_save_and_load()
+            hf_command()
     check_cli_pointer()
     print(f"check_python: {time.time() - started:.0f} s")
     return tally.report("check_python")

@@ -18,6 +18,7 @@ except ImportError as error:  # pragma: no cover - depends on the environment
 
 import json
 import os
+import re
 from pathlib import Path
 
 from ._native import TensorSeedError
@@ -36,16 +37,28 @@ def config_of(config):
         path = Path(config)
         if path.is_dir():
             path = path / "config.json"
+            if not path.is_file():
+                raise TensorSeedError(f"{config}: the folder holds no config.json")
         if path.is_file():
-            with open(path) as file:
-                fields = json.load(file)
-            if "model_type" not in fields:
+            try:
+                with open(path) as file:
+                    fields = json.load(file)
+            except (OSError, ValueError) as error:
+                raise TensorSeedError(f"{path}: not readable as JSON ({error})") from None
+            if not isinstance(fields, dict) or "model_type" not in fields:
                 raise TensorSeedError(f"{path}: no \"model_type\" field, so not a transformers config.json")
-            fields.pop("transformers_version", None)
-            model_type = fields.pop("model_type")
-            return transformers.AutoConfig.for_model(model_type, **fields)
+            return transformers.AutoConfig.from_pretrained(str(path))
         if isinstance(config, str) and config in transformers.CONFIG_MAPPING:
             return transformers.AutoConfig.for_model(config)
+        if isinstance(config, str) and re.fullmatch(r"[\w.-]+/[\w.-]+", config) and not config.endswith(".json") \
+                and not path.exists():
+            try:  # a Hub id such as Qwen/Qwen3-0.6B (or one in the local cache)
+                return transformers.AutoConfig.from_pretrained(config)
+            except (OSError, ValueError) as error:
+                raise TensorSeedError(f"{config}: neither a config.json, a folder holding one, a model type transformers "
+                                      f"knows, nor a Hub model id it could read ({str(error).splitlines()[0]})") from None
+        if not path.exists() and (str(config).endswith(".json") or os.sep in str(config)):
+            raise TensorSeedError(f"{config}: no such file or folder")
         raise TensorSeedError(f"{config}: neither a config.json, a folder holding one, nor a model type transformers knows")
     raise TypeError(f"expected a transformers config, model type or config.json path, got {type(config).__name__}")
 

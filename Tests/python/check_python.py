@@ -501,7 +501,14 @@ def save_and_load(model_type):
     states = {}
     for way, kwargs in (("streamed", {}), ("sharded", {"max_shard_size": "100KB"}), ("via-transformers", {"via_transformers": True})):
         folder = WORK / f"hf-{model_type}-{way}"
-        hf.save_pretrained(config, folder, seed=11, **kwargs)
+        from tensorseed import _safetensors
+        chunk = _safetensors.CHUNK_BYTES
+        if way == "sharded":  # small chunks: many per tensor, the two buffers alternating across tensors and files
+            _safetensors.CHUNK_BYTES = 4000
+        try:
+            hf.save_pretrained(config, folder, seed=11, **kwargs)
+        finally:
+            _safetensors.CHUNK_BYTES = chunk
         check((folder / "config.json").is_file(), f"{model_type} {way}: config.json written")
         check(not [p for p in folder.iterdir() if p.name.startswith(".")], f"{model_type} {way}: no temporary file left")
         model, info = transformers.AutoModelForCausalLM.from_pretrained(folder, output_loading_info=True)

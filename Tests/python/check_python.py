@@ -339,6 +339,46 @@ def check_torch():
         expected = torch.empty(101, 37)
         tensorseed.fill_(expected, name="w.chunked", scheme={"name": "normal", "std": 0.5}, seed=9)
         check(raw(on_gpu) == raw(expected), "a non-contiguous CUDA tensor equals the CPU fill")
+    # A module that initializes in its constructor (nanoGPT style: self.apply(self._init_weights), a zero-made
+    # position table given trunc_normal_, the head tied to the embedding): recorded from its build function.
+    class TinyGPT(torch.nn.Module):
+        def __init__(self, vocab=50, width=16):
+            super().__init__()
+            self.wte = torch.nn.Embedding(vocab, width)
+            self.pos = torch.nn.Parameter(torch.zeros(1, 8, width))
+            self.mix = torch.nn.Linear(width, width)
+            self.norm = torch.nn.LayerNorm(width)
+            self.head = torch.nn.Linear(width, vocab, bias=False)
+            self.head.weight = self.wte.weight
+            self.bias_free = torch.nn.Parameter(torch.ones(width))
+            self.apply(self._init_weights)
+            torch.nn.init.trunc_normal_(self.pos, std=0.02)
+
+        def _init_weights(self, module):
+            if isinstance(module, torch.nn.Linear):
+                torch.nn.init.normal_(module.weight, mean=0.0, std=0.02)
+                if module.bias is not None:
+                    torch.nn.init.zeros_(module.bias)
+            elif isinstance(module, torch.nn.Embedding):
+                torch.nn.init.normal_(module.weight, mean=0.0, std=0.02)
+
+    expected = {"wte.weight": {"name": "normal", "mean": 0.0, "std": 0.02},
+                "pos": {"name": "trunc_normal", "mean": 0.0, "std": 0.02, "a": -2.0, "b": 2.0},
+                "mix.weight": {"name": "normal", "mean": 0.0, "std": 0.02}, "mix.bias": {"name": "zeros"},
+                "norm.weight": {"name": "ones"}, "norm.bias": {"name": "zeros"}, "bias_free": {"name": "ones"}}
+    rec = tst.record(TinyGPT)
+    recorded = {name: entry.scheme for name, entry in rec.entries.items()}
+    check(recorded == expected, f"TinyGPT from its build function: {recorded}")
+    gpt = TinyGPT()
+    tst.init_(gpt, seed=8, build=TinyGPT)
+    written = cli_init(tst.spec(TinyGPT, seed=8), "torch-tinygpt")
+    check(all(raw(gpt.state_dict()[k]) == raw(v) for k, v in written.items()) and gpt.head.weight is gpt.wte.weight,
+          "init_(build=...) equals tensorseed init of spec(build), the tie kept")
+    try:
+        tst.init_(torch.nn.Linear(3, 4), seed=1, build=lambda: torch.nn.Linear(4, 3))
+        check(False, "a build of other shapes must be refused")
+    except tensorseed.TensorSeedError as error:
+        check("weight" in str(error), f"a build of other shapes is refused: {error}")
     # A module imported while a recording runs, binding init functions by name, gets torch's own back afterwards.
     from tensorseed._record import recording
     module_file = WORK / "late_import_module.py"

@@ -24,7 +24,7 @@ from pathlib import Path
 from ._native import TensorSeedError
 from ._record import normalize_rules, recording
 from ._spec import spec_text
-from .torch import _spec_dtype, fill_from_recording, spec_from_recording
+from .torch import _spec_dtype, check_shapes, fill_from_recording, spec_from_recording
 
 __all__ = ["config_of", "build_meta", "record", "spec", "init_", "save_pretrained"]
 
@@ -132,12 +132,7 @@ def init_(model, *, seed, rules=None, engine="cpu"):
     ``tensorseed init`` of ``spec(model, seed=seed)``. Returns ``model``."""
     rec, _ = record(model, rules=rules)
     spec_from_recording(rec, seed=seed, what=type(model).__name__)
-    tensors = model.state_dict(keep_vars=True)
-    for entry in rec.entries.values():
-        tensor = tensors.get(entry.name)
-        if tensor is None or tuple(tensor.shape) != entry.shape:
-            raise TensorSeedError(f"{entry.name}: the model's tensor {tuple(tensor.shape) if tensor is not None else 'is missing'}, "
-                                  f"its config builds {entry.shape}; was the model changed after it was built?")
+    check_shapes(model, rec)
     return fill_from_recording(model, rec, seed=seed, engine=engine)
 
 

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 
 from ._fill import fill_, storage_type
 from ._native import TensorSeedError
-from ._record import normalize_rules, recording
+from ._record import Recording, normalize_rules, recording
 
 __all__ = ["record", "spec", "init_", "spec_from_recording"]
 
@@ -75,15 +75,33 @@ def _reset(module, rec):
 
 
 def record(module, *, rules=None):
-    """The ``Recording`` of ``module``'s own ``reset_parameters()``: ``.covered`` and ``.uncovered`` entries by name.
+    """The ``Recording`` of a module's init: ``.covered`` and ``.uncovered`` entries by state-dict name.
 
-    ``rules`` (``{pattern: scheme}`` or the spec's rule list) gives a scheme to tensors no init call touched.
+    ``module`` is a module (its submodules' ``reset_parameters()`` are replayed on meta copies of its tensors) or a
+    function that builds one (``lambda: GPT(config)``: it runs on the meta device while every init call is recorded,
+    which also sees what constructors do outside ``reset_parameters()``, such as ``self.apply(self._init_weights)``
+    or ``nn.Parameter(torch.zeros(...))``). ``rules`` (``{pattern: scheme}`` or the spec's rule list) gives a scheme
+    to tensors no init call touched.
     """
-    with _meta_tensors(module), recording(module) as rec:
-        rec.owner_wins()
-        _reset(module, rec)
+    if isinstance(module, _torch.nn.Module):
+        with _meta_tensors(module), recording(module) as rec:
+            rec.owner_wins()
+            _reset(module, rec)
+    elif callable(module):
+        rec, _ = _constructed(module)
+    else:
+        raise TypeError(f"expected an nn.Module or a function that builds one, got {type(module).__name__}")
     rec.apply_rules(normalize_rules(rules))
     return rec
+
+
+def _constructed(build):
+    """(recording, meta module) of ``build()`` run on the meta device with every init call recorded."""
+    with recording(None) as constructed, _torch.device("meta"):
+        module = build()
+    if not isinstance(module, _torch.nn.Module):
+        raise TypeError(f"the build function returned {type(module).__name__}, not an nn.Module")
+    return Recording(module, constructed), module
 
 
 def _spec_dtype(entry):
@@ -111,9 +129,14 @@ def spec_from_recording(rec, *, seed=0, what="module"):
 
 
 def spec(module, *, seed=0, rules=None):
-    """The CLI's tensor-list spec (a dict) of ``module``: state-dict names, shapes, dtypes and the schemes its own
-    ``reset_parameters()`` chose. ``tensorseed init spec.json`` of it gives the same bits as ``init_(module, seed)``."""
-    return spec_from_recording(record(module, rules=rules), seed=seed, what=type(module).__name__)
+    """The CLI's tensor-list spec (a dict) of ``module`` (or of what a build function makes, see ``record``):
+    state-dict names, shapes, dtypes and the schemes its own init code chose. ``tensorseed init spec.json`` of it
+    gives the same bits as ``init_(module, seed)``."""
+    return spec_from_recording(record(module, rules=rules), seed=seed, what=_label(module))
+
+
+def _label(module):
+    return type(module).__name__ if isinstance(module, _torch.nn.Module) else getattr(module, "__name__", "module")
 
 
 def fill_from_recording(module, rec, *, seed, engine="cpu"):
@@ -137,10 +160,23 @@ def _fill_integer(tensor, entry):
     tensor.fill_(int(value))
 
 
-def init_(module, *, seed, rules=None, engine="cpu"):
+def init_(module, *, seed, rules=None, engine="cpu", build=None):
     """Fills every parameter and buffer of ``module`` in place by the schemes its own ``reset_parameters()`` chooses,
-    bit-identical to ``tensorseed init`` of ``spec(module, seed=seed)``. Raises before writing anything when a tensor
-    has no recorded init and no rule. Returns ``module``."""
-    rec = record(module, rules=rules)
+    bit-identical to ``tensorseed init`` of ``spec(module, seed=seed)``; with ``build`` (the function that builds
+    such a module, e.g. ``lambda: GPT(config)``), by the schemes its construction chooses, ``spec(build)``. Raises
+    before writing anything when a tensor has no recorded init and no rule. Returns ``module``."""
+    rec = record(module if build is None else build, rules=rules)
     spec_from_recording(rec, seed=seed, what=type(module).__name__)  # raises before any write if something is uncovered
+    check_shapes(module, rec)
     return fill_from_recording(module, rec, seed=seed, engine=engine)
+
+
+def check_shapes(module, rec):
+    """Raises unless ``module`` has every recorded tensor with the recorded shape (a recording of another build)."""
+    tensors = module.state_dict(keep_vars=True)
+    for entry in rec.entries.values():
+        tensor = tensors.get(entry.name)
+        if tensor is None or tuple(tensor.shape) != entry.shape:
+            found = tuple(tensor.shape) if tensor is not None else "missing"
+            raise TensorSeedError(f"{entry.name}: the module's tensor is {found}, the recorded init is for {entry.shape}; "
+                                  "was the module built differently or changed after it was built?")

@@ -366,6 +366,11 @@ def check_torch():
                 "pos": {"name": "trunc_normal", "mean": 0.0, "std": 0.02, "a": -2.0, "b": 2.0},
                 "mix.weight": {"name": "normal", "mean": 0.0, "std": 0.02}, "mix.bias": {"name": "zeros"},
                 "norm.weight": {"name": "ones"}, "norm.bias": {"name": "zeros"}, "bias_free": {"name": "ones"}}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tst.record(TinyGPT(), rules={"*": {"name": "zeros"}})
+    check(any("_init_weights" in str(w.message) and "build" in str(w.message) for w in caught),
+          f"replaying an instance that has its own init method warns: {[str(w.message) for w in caught]}")
     rec = tst.record(TinyGPT)
     recorded = {name: entry.scheme for name, entry in rec.entries.items()}
     check(recorded == expected, f"TinyGPT from its build function: {recorded}")

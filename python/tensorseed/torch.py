@@ -13,6 +13,7 @@ try:
 except ImportError as error:  # pragma: no cover - depends on the environment
     raise ImportError("tensorseed.torch needs PyTorch: pip install torch") from error
 
+import warnings
 from contextlib import contextmanager
 
 from ._fill import fill_, storage_type
@@ -84,6 +85,7 @@ def record(module, *, rules=None):
     to tensors no init call touched.
     """
     if isinstance(module, _torch.nn.Module):
+        _warn_constructor_init(module)
         with _meta_tensors(module), recording(module) as rec:
             rec.owner_wins()
             _reset(module, rec)
@@ -93,6 +95,23 @@ def record(module, *, rules=None):
         raise TypeError(f"expected an nn.Module or a function that builds one, got {type(module).__name__}")
     rec.apply_rules(normalize_rules(rules))
     return rec
+
+
+def _warn_constructor_init(module):
+    """Warns when a module's class initializes outside ``reset_parameters()`` (an ``_init_weights`` or ``init_weights``
+    method, transformers' models): replaying ``reset_parameters()`` would not see it."""
+    for mod in module.modules():
+        cls = type(mod)
+        if cls.__module__.startswith("torch."):
+            continue
+        own = [name for klass in cls.__mro__ if not klass.__module__.startswith("torch.")
+               for name in ("_init_weights", "init_weights") if name in vars(klass)]
+        if own:
+            hint = ("use tensorseed.hf for transformers models" if cls.__module__.startswith("transformers.")
+                    else "pass the function that builds it: spec(lambda: Model(...)), init_(model, seed=..., build=...)")
+            warnings.warn(f"tensorseed.torch: {cls.__name__} has its own {own[0]}(), which replaying reset_parameters() "
+                          f"does not run; {hint}", stacklevel=3)
+            return
 
 
 def _constructed(build):

@@ -210,6 +210,20 @@ def check_pip_install():
     lines = run.stdout.split()
     check(run.returncode == 0 and lines[0].startswith(str(target)) and lines[1] == expected.tobytes().hex(),
           f"the installed package loads its own copy of the library and fills: {run.stdout} {run.stderr[-300:]}")
+    # Without torch (and transformers): the package fills numpy arrays; tensorseed.torch and .hf say what they need.
+    code = ("import sys; sys.modules['torch'] = None; sys.modules['transformers'] = None\n"
+            "import numpy, tensorseed\n"
+            "a = numpy.empty(3, numpy.float32); tensorseed.fill_(a, name='w', scheme={'name': 'ones'}, seed=1); print(a.tolist())\n"
+            "for name in ('tensorseed.torch', 'tensorseed.hf'):\n"
+            "    try:\n"
+            "        __import__(name)\n"
+            "    except ImportError as error:\n"
+            "        print(name, '|', error)\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=WORK, env=env)
+    lines = run.stdout.splitlines()
+    check(run.returncode == 0 and lines[0] == "[1.0, 1.0, 1.0]" and "pip install torch" in lines[1]
+          and lines[2].startswith("tensorseed.hf |") and "transformers" in lines[2],
+          f"without torch: numpy fills, and tensorseed.torch / tensorseed.hf name what they need: {run.stdout} {run.stderr[-300:]}")
 
 
 # ---------------------------------------------------------------------------------------------- torch

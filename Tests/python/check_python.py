@@ -195,7 +195,12 @@ def check_c_program():
 
 def check_pip_install():
     target = WORK / "site"
-    run = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+    try:  # build with the setuptools here when there is one (no download); else pip fetches it for the build
+        import setuptools  # noqa: F401
+        isolation = ["--no-build-isolation"]
+    except ImportError:
+        isolation = []
+    run = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", *isolation,
                           "--target", str(target), str(REPO / "python")], capture_output=True, text=True)
     check(run.returncode == 0, f"pip install ./python: {run.stderr.strip()[-500:]}")
     if run.returncode:

@@ -6,6 +6,8 @@ let package = Package(
     products: [
         .library(name: "TensorSeed", targets: ["TensorSeed"]),
         .executable(name: "tensorseed", targets: ["tensorseed"]),
+        // The C ABI (Sources/TensorSeedC/include/tensorseed.h) as a shared library, for the Python package.
+        .library(name: "TensorSeedC", type: .dynamic, targets: ["TensorSeedC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -21,6 +23,8 @@ let package = Package(
         .target(name: "CFusedGEMM"),
         // kernels/*.cl are compiled into TensorSeed as string constants by the EmbedKernels plugin.
         .target(name: "TensorSeed", dependencies: ["COpenCL", "CFusedGEMM", .product(name: "Yams", package: "Yams")], plugins: ["EmbedKernels"]),
+        // `@_cdecl` functions over TensorGenerator; the header is for C callers, not compiled here.
+        .target(name: "TensorSeedC", dependencies: ["TensorSeed"], exclude: ["include"]),
         .executableTarget(name: "EmbedKernelsTool"),
         .plugin(name: "EmbedKernels", capability: .buildTool(), dependencies: ["EmbedKernelsTool"]),
         .executableTarget(

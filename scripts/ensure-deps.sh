@@ -38,11 +38,12 @@ if [ "${TENSORSEED_NEED_SAFETENSORS:-0}" = 1 ] && ! python3 -c "import safetenso
     python3 -m pip install -q safetensors ml_dtypes
 fi
 
-# transformers and torch (the CPU wheel, ~200 MB, from PyTorch's index; PyPI's default torch carries CUDA) for the
-# Hugging Face folder check: AutoConfig/GenerationConfig read the written JSON, from_pretrained loads the folder.
-if [ "${TENSORSEED_NEED_TRANSFORMERS:-0}" = 1 ] && ! python3 -c "import transformers, torch" 2>/dev/null; then
-    echo "tensorseed: installing transformers and torch (CPU) (pip)" >&2
-    python3 -m pip install -q transformers
-    python3 -m pip install -q torch --index-url https://download.pytorch.org/whl/cpu \
-        || echo "tensorseed: torch (CPU) could not be installed; check_hf_folder.py skips from_pretrained" >&2
+# torch and transformers, for the Hugging Face folder check (from_pretrained loads a written folder) and the
+# Python package's checks (Tests/python): torch's CPU wheel where download.pytorch.org answers (PyPI's default
+# torch brings the CUDA libraries), else PyPI's.
+if [ "${TENSORSEED_NEED_TORCH:-0}" = 1 ] && ! python3 -c "import torch, transformers, safetensors, ml_dtypes" 2>/dev/null; then
+    echo "tensorseed: installing torch (CPU), transformers, safetensors and ml_dtypes (pip)" >&2
+    python3 -c "import torch" 2>/dev/null || python3 -m pip install -q --retries 1 --timeout 20 torch --index-url https://download.pytorch.org/whl/cpu \
+        || python3 -m pip install -q torch
+    python3 -m pip install -q transformers safetensors ml_dtypes
 fi

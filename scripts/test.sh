@@ -9,10 +9,11 @@
 # implementations (PoCL and Oclgrind, listed together by scripts/opencl-vendors.sh), the CLI's bits against
 # the CPU engine and the XCTest device matrix (OpenCLMatrixTests); the kernels under Oclgrind's checkers;
 # then every other XCTest (the OpenCL ones against PoCL); last, `tensorseed devices --check` and
-# Benchmarks/gpu/run.sh on PoCL and Oclgrind, and the offline GPU compile check (gfx906 scratch and occupancy).
+# Benchmarks/gpu/run.sh on PoCL and Oclgrind, the offline GPU compile check (gfx906 scratch and occupancy),
+# and the C ABI with the Python package (torch modules, transformers architectures).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TENSORSEED_NEED_NUMPY=1 TENSORSEED_NEED_SAFETENSORS=1 TENSORSEED_NEED_OCLGRIND=1 TENSORSEED_NEED_TRANSFORMERS=1 \
+TENSORSEED_NEED_NUMPY=1 TENSORSEED_NEED_SAFETENSORS=1 TENSORSEED_NEED_OCLGRIND=1 TENSORSEED_NEED_TORCH=1 \
     TENSORSEED_NEED_GPU_COMPILER=1 source scripts/ensure-deps.sh
 flags=(-c release -Xswiftc -enable-testing)
 swift build "${flags[@]}" --build-tests
@@ -38,3 +39,5 @@ python3 Tests/oclgrind/check_oclgrind.py "${checker[@]}"
 swift test "${flags[@]}" --skip-build --disable-swift-testing --skip 'OpenCLMatrixTests|OclgrindCheckTests'
 python3 Tests/reference/check_conformance.py .build/release/tensorseed
 python3 Tests/reference/check_compile_report.py
+swift build "${flags[@]}" --product TensorSeedC
+python3 Tests/python/check_python.py .build/release/tensorseed

@@ -166,7 +166,8 @@ final class HuggingFaceLayoutTests: XCTestCase {
     }
 
     func testConfigErrorsAreOneLineNamingFileAndField() {
-        XCTAssertEqual(configError(#"{"model_type": "bert"}"#), "config.json: model_type \"bert\" is not supported (supported: gpt2, llama, mistral, qwen2)")
+        XCTAssertEqual(configError(#"{"model_type": "bert"}"#), "config.json: model_type \"bert\" is not built in (supported: gpt2, llama, mistral, qwen2); "
+                       + "any transformers architecture: python3 -m tensorseed.hf config.json --output DIR/ (or --spec spec.json for tensorseed init)")
         XCTAssertEqual(configError(#"{"vocab_size": 5}"#), "config.json: field \"model_type\" is missing (supported: gpt2, llama, mistral, qwen2)")
         XCTAssertEqual(configError(#"{"model_type": "llama", "hidden_size": -4}"#), "config.json: field \"hidden_size\" must be an integer in 1...2147483647, got -4")
         XCTAssertEqual(configError(#"{"model_type": "llama", "hidden_size": 100, "num_attention_heads": 3}"#),

@@ -70,7 +70,8 @@ public struct HuggingFaceConfig: Sendable, Hashable {
             throw HuggingFaceConfigError(path: path, message: "field \"model_type\" is missing (supported: \(supported))")
         }
         guard let type = ModelType(rawValue: typeName) else {
-            throw HuggingFaceConfigError(path: path, message: "model_type \"\(typeName)\" is not supported (supported: \(supported))")
+            throw HuggingFaceConfigError(path: path, message: "model_type \"\(typeName)\" is not built in (supported: \(supported)); any transformers "
+                                         + "architecture: python3 -m tensorseed.hf \(path) --output DIR/ (or --spec spec.json for tensorseed init)")
         }
         let architectures = members["architectures"]?.array?.compactMap(\.string) ?? []
         if let other = architectures.first(where: { $0 != type.causalLMClass }) {

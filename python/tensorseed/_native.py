@@ -1,0 +1,133 @@
+"""Loading libTensorSeedC (the C ABI, Sources/TensorSeedC/include/tensorseed.h) and calling it through ctypes.
+
+The library is looked for, in order: the file named by ``TENSORSEED_LIBRARY``; the package folder (where
+``pip install`` copies it); the repository's ``.build/release`` (a source checkout after
+``swift build -c release --product TensorSeedC``).
+"""
+import ctypes
+import json
+import os
+import sys
+import threading
+from pathlib import Path
+
+__all__ = ["TensorSeedError", "library_path", "fill_buffer", "recipe"]
+
+_NAMES = {"darwin": "libTensorSeedC.dylib", "win32": "TensorSeedC.dll"}
+_LIBRARY_NAME = _NAMES.get(sys.platform, "libTensorSeedC.so")
+#: The ABI version this module speaks (TENSORSEED_ABI_VERSION in tensorseed.h).
+ABI_VERSION = 1
+_ERROR_CAPACITY = 1024
+
+
+class TensorSeedError(RuntimeError):
+    """A failure reported by the library (bad scheme, range, device...) or while finding it."""
+
+
+def _candidates():
+    env = os.environ.get("TENSORSEED_LIBRARY")
+    if env:
+        yield Path(env), "TENSORSEED_LIBRARY"
+        return
+    here = Path(__file__).resolve().parent
+    yield here / _LIBRARY_NAME, "the package folder"
+    for parent in here.parents:
+        if (parent / "Package.swift").is_file():
+            yield parent / ".build" / "release" / _LIBRARY_NAME, "the repository's .build/release"
+            break
+
+
+def library_path():
+    """The path of the library that will be (or was) loaded; raises TensorSeedError when there is none."""
+    tried = []
+    for path, where in _candidates():
+        if path.is_file():
+            return path
+        tried.append(f"{path} ({where})")
+    raise TensorSeedError(
+        "libTensorSeedC not found; build it with `swift build -c release --product TensorSeedC` and "
+        "`pip install ./python`, or set TENSORSEED_LIBRARY. Tried: " + "; ".join(tried))
+
+
+_lock = threading.Lock()
+_library = None
+
+
+def _load():
+    global _library
+    with _lock:
+        if _library is None:
+            path = library_path()
+            try:
+                lib = ctypes.CDLL(str(path))
+            except OSError as error:
+                raise TensorSeedError(f"cannot load {path}: {error}") from None
+            lib.tensorseed_abi_version.restype = ctypes.c_int32
+            lib.tensorseed_abi_version.argtypes = []
+            if lib.tensorseed_abi_version() != ABI_VERSION:
+                raise TensorSeedError(f"{path} speaks ABI {lib.tensorseed_abi_version()}, this package {ABI_VERSION}")
+            size_t, c_char_p, void_p = ctypes.c_size_t, ctypes.c_char_p, ctypes.c_void_p
+            lib.tensorseed_fill.restype = ctypes.c_int32
+            lib.tensorseed_fill.argtypes = [ctypes.c_uint64, c_char_p, size_t, ctypes.POINTER(ctypes.c_int64), size_t,
+                                            c_char_p, size_t, c_char_p, ctypes.c_uint64, ctypes.c_uint64, c_char_p,
+                                            void_p, size_t, ctypes.c_char_p, size_t]
+            lib.tensorseed_recipe.restype = ctypes.c_int32
+            lib.tensorseed_recipe.argtypes = [ctypes.POINTER(ctypes.c_int64), size_t, c_char_p, size_t,
+                                              c_char_p, size_t, c_char_p, size_t]
+            _library = lib
+    return _library
+
+
+def scheme_json(scheme):
+    """The scheme as the JSON text the library parses: a dict (``{"name": "normal", "std": 0.02}``) or JSON text."""
+    if isinstance(scheme, (bytes, bytearray)):
+        return bytes(scheme)
+    if isinstance(scheme, str):
+        return scheme.encode()
+    if not isinstance(scheme, dict):
+        raise TypeError(f"scheme must be a dict like {{'name': 'normal', 'std': 0.02}} or JSON text, got {type(scheme).__name__}")
+    return json.dumps(scheme, allow_nan=False).encode()
+
+
+def _shape(shape):
+    dims = [int(d) for d in shape]
+    return (ctypes.c_int64 * max(len(dims), 1))(*dims), len(dims)
+
+
+def _seed(seed):
+    seed = int(seed)
+    if not 0 <= seed < 2 ** 64:
+        raise ValueError(f"seed must be in 0...2^64-1, got {seed}")
+    return seed
+
+
+def fill_buffer(address, nbytes, *, seed, name, shape, scheme, dtype, offset=0, count=None, engine="cpu"):
+    """Fills ``nbytes`` at ``address`` with elements [offset, offset + count) of tensor ``name`` (library call)."""
+    lib = _load()
+    dims, rank = _shape(shape)
+    if count is None:
+        count = 1
+        for d in shape:
+            count *= int(d)
+        count -= offset
+    name_bytes = name.encode() if isinstance(name, str) else bytes(name)
+    scheme_bytes = scheme_json(scheme)
+    error = ctypes.create_string_buffer(_ERROR_CAPACITY)
+    status = lib.tensorseed_fill(_seed(seed), name_bytes, len(name_bytes), dims, rank, scheme_bytes, len(scheme_bytes),
+                                 dtype.encode(), int(offset), int(count), engine.encode(), ctypes.c_void_p(address), int(nbytes),
+                                 error, _ERROR_CAPACITY)
+    if status != 0:
+        raise TensorSeedError(error.value.decode(errors="replace"))
+
+
+def recipe(shape, scheme):
+    """The resolved recipe of ``scheme`` for ``shape``, as a dict (e.g. uniform bounds as float32 in ``low_bits``)."""
+    lib = _load()
+    dims, rank = _shape(shape)
+    scheme_bytes = scheme_json(scheme)
+    out = ctypes.create_string_buffer(4096)
+    error = ctypes.create_string_buffer(_ERROR_CAPACITY)
+    status = lib.tensorseed_recipe(dims, rank, scheme_bytes, len(scheme_bytes), out, len(out), error, _ERROR_CAPACITY)
+    if status != 0:
+        raise TensorSeedError(error.value.decode(errors="replace"))
+    return json.loads(out.value.decode())

@@ -11,7 +11,7 @@
 - with torch (CPU wheel): AutoModelForCausalLM.from_pretrained loads every tensor (no missing, unexpected or
   re-initialized weight), its parameters equal the files' bit for bit, in the written dtype, and it runs;
 - README's Hugging Face folder example (the sh and python blocks after `<!-- hf-folder-example -->`) runs as written.
-Without transformers (TENSORSEED_NEED_TRANSFORMERS=1 installs it) the JSON files are checked by hand; without torch
+Without transformers (TENSORSEED_NEED_TORCH=1 installs it) the JSON files are checked by hand; without torch
 the from_pretrained checks are skipped with a message.
 """
 import json
@@ -82,6 +82,7 @@ def check_folder(binary, tmp, check, config, extra, want_files, dtype):
     tensors = weights(out)
     check(tensors and all(str(a.dtype) == dtype for a in tensors.values()), f"{what}: every tensor is {dtype}")
     if transformers is None:
+        check(not os.environ.get("CI"), "transformers is installed (CI must not skip the loader check)")
         print("skip  transformers is not installed: config.json and generation_config.json checked as JSON only")
         return
     loaded = AutoConfig.from_pretrained(out)
@@ -93,7 +94,8 @@ def check_folder(binary, tmp, check, config, extra, want_files, dtype):
     check(all(getattr(read, k) == getattr(derived, k) for k in ids) and generation["_from_model_config"] is True,
           f"{what}: generation_config.json has the token ids transformers derives ({ {k: getattr(read, k) for k in ids} })")
     if torch is None:
-        print("skip  torch is not installed: from_pretrained not run (TENSORSEED_NEED_TRANSFORMERS=1 installs the CPU wheel)")
+        check(not os.environ.get("CI"), "torch is installed (CI must not skip from_pretrained)")
+        print("skip  torch is not installed: from_pretrained not run (TENSORSEED_NEED_TORCH=1 installs the CPU wheel)")
         return
     from transformers import AutoModelForCausalLM
     model, info = AutoModelForCausalLM.from_pretrained(out, output_loading_info=True)

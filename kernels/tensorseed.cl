@@ -502,7 +502,7 @@ TS_INLINE void valuesTruncatedNormal(Block w, float8 p, floatL *v0, floatL *v1, 
     *v3 = clampBetween(truncatedStandardNormal(w.x3, p.s4, p.s5) * p.s1 + p.s0, p.s2, p.s3);
 }
 
-// TensorStream.store(group:_:to:): the 4 TS_LANES elements of work-item `item` to out[4 TS_LANES item ...]
+// TensorStream.store(group:_:to:): the 4 TS_LANES elements of item `item` to out[4 TS_LANES item ...]
 // in element order, lane l's four words as one vstore4 (elements 4l ... 4l + 3). (A float4 assignment
 // through a float4 pointer would be one 16-byte store on NVIDIA where vstore4 is four, but Oclgrind's
 // --uninitialized check reports every such store as uninitialized: README.md, rule 7.)
@@ -553,16 +553,18 @@ TS_INLINE void store(floatL v0, floatL v1, floatL v2, floatL v3, __global uchar 
 // stream, as float32, float16 or bfloat16 (`storage`), for e in [0, firstOffset + count) rounded up to
 // a multiple of 4 TS_LANES; the caller's range is out[firstOffset ..< firstOffset + count] and out must
 // hold firstOffset + count rounded up to a multiple of 32 elements. firstOffset + count < 2^31.
-// Work-item `item` makes blocks 8 firstGroup + TS_LANES item + l, l < TS_LANES; items past the end
-// return at once, so the global size may be rounded up to a work-group multiple. The distribution
-// is the kernel's own (no run-time switch); the storage type is one uniform branch per work-item.
+// Item `item` is blocks 8 firstGroup + TS_LANES item + l, l < TS_LANES. Work-item g makes items g,
+// g + G, g + 2G, ... below itemCount (G the global size, any size below 2^31: the host caps it at what
+// the device holds resident, README.md "Layouts"), so the key schedule and the launch's setup are paid once per
+// work-item, not per item; work-items past the end make nothing. The distribution is the kernel's own
+// (no run-time switch); the storage type is one uniform branch per item.
 
-// The work-items that make blocks: ceil((firstOffset + count) / (4 TS_LANES)), in 32 bits.
+// The items of a launch: ceil((firstOffset + count) / (4 TS_LANES)), in 32 bits.
 TS_INLINE uint itemCount(uint firstOffset, ulong count) {
     return (firstOffset + (uint)count + (4u * TS_LANES - 1u)) / (4u * TS_LANES);
 }
 
-// The first block of work-item `item`.
+// The first block of item `item`.
 TS_INLINE ulong firstBlockOf(ulong firstGroup, uint item) {
     return firstGroup * 8 + (ulong)(TS_LANES * item);
 }
@@ -573,12 +575,15 @@ TS_INLINE ulong firstBlockOf(ulong firstGroup, uint item) {
 #define FILL_KERNEL(name, valuesOfBlocks)                                                               \
     __kernel void name(uint seedLo, uint seedHi, uint streamLo, uint streamHi, ulong firstGroup,        \
                        float8 parameters, __global uchar *out, uint firstOffset, ulong count, uint storage) { \
-        uint item = (uint)get_global_id(0);                                                             \
-        if (item >= itemCount(firstOffset, count)) return;                                              \
-        Block w = words(firstBlockOf(firstGroup, item), seedLo, seedHi, streamLo, streamHi);            \
-        floatL v0, v1, v2, v3;                                                                          \
-        valuesOfBlocks(w, parameters, &v0, &v1, &v2, &v3);                                              \
-        store(v0, v1, v2, v3, out, item, storage);                                                      \
+        uint items = itemCount(firstOffset, count);                                                     \
+        /* items < 2^29 and the host's global size < 2^31 (README.md), so item + stride never wraps. */  \
+        uint stride = (uint)get_global_size(0);                                                         \
+        for (uint item = (uint)get_global_id(0); item < items; item += stride) {                        \
+            Block w = words(firstBlockOf(firstGroup, item), seedLo, seedHi, streamLo, streamHi);        \
+            floatL v0, v1, v2, v3;                                                                      \
+            valuesOfBlocks(w, parameters, &v0, &v1, &v2, &v3);                                          \
+            store(v0, v1, v2, v3, out, item, storage);                                                  \
+        }                                                                                               \
     }
 
 // fill_uniform: parameters = (low, high, high - low, ...).

@@ -52,8 +52,10 @@ typedef ushort ushortL;
 #endif
 
 // Every helper is inlined: a GPU compiler that keeps a call gives each work-item a call stack in
-// scratch memory (README.md, "Checking the GPU shape").
-#define TS_INLINE inline __attribute__((always_inline))
+// scratch memory (README.md, "Checking the GPU shape"). `static`, so that a helper a driver does not
+// inline is still defined in the program (a C99 `inline` definition without `static` is no external
+// definition: the call would not link).
+#define TS_INLINE static inline __attribute__((always_inline))
 
 // ---------------------------------------------------------------------------------
 // Lane masks (Lanes.swift): all ones or zero per lane, from unsigned arithmetic only
@@ -270,9 +272,14 @@ TS_INLINE floatL uniformClosedOpen(uintL w) {
 TS_INLINE floatL uniformOpenClosed(uintL w) {
     uintL n = w + 1u;
     floatL u = convert_floatL_rte(n) * twoPowMinus32;
+#if TS_LANES == 1
+    if (n == 0u) u = 1.0f;   // one lane: the wrap as an `if` condition (README.md, rule 1); 1.0f = +0 | 0x3F800000
+    return u;
+#else
     // n = 0 gives u = +0, the one lane whose bits minus one has the top bit set: all ones there.
     uintL wrapped = (uintL)(0u) - ((as_uintL(u) - 1u) >> 31);
     return as_floatL(as_uintL(u) | (wrapped & 0x3F800000u));
+#endif
 }
 
 // StreamTransforms.boxMullerRadius: sqrt(-2 ln u), u = uniformOpenClosed(w).
@@ -287,17 +294,28 @@ TS_INLINE void boxMullerAngle(uintL w, floatL *cosOut, floatL *sinOut) {
     uintL a = w >> 8;
     uintL octant = a >> 21;
     uintL position = a & 0x001FFFFFu;
+#if TS_LANES == 1
+    // One lane: the octant's low bit is an `if` condition (README.md, rule 1) instead of a mask.
+    uintL tInt = position;
+    if ((octant & 1u) != 0u) tInt = 0x00200000u - position;
+#else
     uintL odd = (uintL)(0u) - (octant & 1u);                         // all ones in odd octants
     uintL tInt = maskSelect(odd, 0x00200000u - position, position);
+#endif
     floatL t = convert_floatL(as_intL(tInt)) * twoPowMinus21;        // tInt <= 2^21: exact
     floatL sinT, cosT;
     sinCosEighthTurn(t, &sinT, &cosT);
     // Angle = k quarter turns + psi, psi = +-pi/4 t (negative in odd octants).
     floatL sinPsi = as_floatL(as_uintL(sinT) ^ (octant << 31));
     uintL k = ((octant + 1u) >> 1) & 3u;
+#if TS_LANES == 1
+    floatL cosRotated = cosT, sinRotated = sinPsi;
+    if ((k & 1u) != 0u) { cosRotated = sinPsi; sinRotated = cosT; }  // k = 1, 3 swap (an `if`, rule 1)
+#else
     uintL swap = (uintL)(0u) - (k & 1u);                              // all ones for k = 1, 3
     floatL cosRotated = as_floatL(maskSelect(swap, as_uintL(sinPsi), as_uintL(cosT)));
     floatL sinRotated = as_floatL(maskSelect(swap, as_uintL(cosT), as_uintL(sinPsi)));
+#endif
     uintL negateCos = (k ^ (k >> 1)) << 31;                           // sign bit for k = 1, 2
     uintL negateSin = (k >> 1) << 31;                                 // sign bit for k = 2, 3
     *cosOut = as_floatL(as_uintL(cosRotated) ^ negateCos);
@@ -354,18 +372,34 @@ TS_INLINE floatL erfinvPolynomial(floatL w, uintL central, uint evaluateCentral,
 // evaluated only when some lane needs it (the selected value is the same either way).
 TS_INLINE floatL deterministicErfinv(floatL x) {
     floatL w = erfinvLogTerm(x);
+#if TS_LANES == 1
+    // One lane: w < 5 is an `if` condition (README.md, rule 1), true exactly where erfinvCentralLanes(w) is
+    // all ones (IEEE <, rule 4: NaN takes the tail, as there), so p is the lane's own polynomial. The central
+    // one is always evaluated and the rare tail branched to, so a warp of central lanes does not diverge.
+    floatL p = erfinvPolynomial(w, 0xFFFFFFFFu, 1u, 0u);
+    if (!(w < 5.0f)) p = erfinvPolynomial(w, 0u, 0u, 1u);
+    return p * x;
+#else
     uintL central = erfinvCentralLanes(w);
     return erfinvPolynomial(w, central, anyBitSet(central), anyBitSet(~central)) * x;
+#endif
 }
 
 #define erfArgumentLimit 0x1.fffffep-1f    // StreamTransforms.erfArgumentLimit
 #define sqrt2 0x1.6a09e6p+0f               // StreamTransforms.sqrt2
 
 // StreamTransforms.clampBetween: x < low ? low : x, then x > high ? high : x (no fmin/fmax, whose
-// choice between -0 and +0 OpenCL leaves open); the comparisons are floatLessMask.
+// choice between -0 and +0 OpenCL leaves open); the comparisons are floatLessMask, or in the one-lane
+// layout IEEE < as `if` conditions (README.md, rule 1), which floatLessMask equals on every pair (rule 4).
 TS_INLINE floatL clampBetween(floatL x, float low, float high) {
+#if TS_LANES == 1
+    if (x < low) x = low;
+    if (high < x) x = high;
+    return x;
+#else
     uintL raised = maskSelect(floatLessMask(x, (floatL)(low)), as_uintL((floatL)(low)), as_uintL(x));
     return as_floatL(maskSelect(floatLessMask((floatL)(high), as_floatL(raised)), as_uintL((floatL)(high)), raised));
+#endif
 }
 
 // StreamTransforms.truncatedErfArgument: u * erfWidth + erfLow kept in +-(1 - 2^-24), u = uniformClosedOpen(w).
@@ -468,7 +502,7 @@ TS_INLINE void valuesTruncatedNormal(Block w, float8 p, floatL *v0, floatL *v1, 
     *v3 = clampBetween(truncatedStandardNormal(w.x3, p.s4, p.s5) * p.s1 + p.s0, p.s2, p.s3);
 }
 
-// TensorStream.store(group:_:to:): the 4 TS_LANES elements of work-item `item` to out[4 TS_LANES item ...]
+// TensorStream.store(group:_:to:): the 4 TS_LANES elements of item `item` to out[4 TS_LANES item ...]
 // in element order, lane l's four words as one vstore4 (elements 4l ... 4l + 3). (A float4 assignment
 // through a float4 pointer would be one 16-byte store on NVIDIA where vstore4 is four, but Oclgrind's
 // --uninitialized check reports every such store as uninitialized: README.md, rule 7.)
@@ -519,16 +553,18 @@ TS_INLINE void store(floatL v0, floatL v1, floatL v2, floatL v3, __global uchar 
 // stream, as float32, float16 or bfloat16 (`storage`), for e in [0, firstOffset + count) rounded up to
 // a multiple of 4 TS_LANES; the caller's range is out[firstOffset ..< firstOffset + count] and out must
 // hold firstOffset + count rounded up to a multiple of 32 elements. firstOffset + count < 2^31.
-// Work-item `item` makes blocks 8 firstGroup + TS_LANES item + l, l < TS_LANES; items past the end
-// return at once, so the global size may be rounded up to a work-group multiple. The distribution
-// is the kernel's own (no run-time switch); the storage type is one uniform branch per work-item.
+// Item `item` is blocks 8 firstGroup + TS_LANES item + l, l < TS_LANES. Work-item g makes items g,
+// g + G, g + 2G, ... below itemCount (G the global size, any size below 2^31: the host caps it at what
+// the device holds resident, README.md "Layouts"), so the key schedule and the launch's setup are paid once per
+// work-item, not per item; work-items past the end make nothing. The distribution is the kernel's own
+// (no run-time switch); the storage type is one uniform branch per item.
 
-// The work-items that make blocks: ceil((firstOffset + count) / (4 TS_LANES)), in 32 bits.
+// The items of a launch: ceil((firstOffset + count) / (4 TS_LANES)), in 32 bits.
 TS_INLINE uint itemCount(uint firstOffset, ulong count) {
     return (firstOffset + (uint)count + (4u * TS_LANES - 1u)) / (4u * TS_LANES);
 }
 
-// The first block of work-item `item`.
+// The first block of item `item`.
 TS_INLINE ulong firstBlockOf(ulong firstGroup, uint item) {
     return firstGroup * 8 + (ulong)(TS_LANES * item);
 }
@@ -539,12 +575,15 @@ TS_INLINE ulong firstBlockOf(ulong firstGroup, uint item) {
 #define FILL_KERNEL(name, valuesOfBlocks)                                                               \
     __kernel void name(uint seedLo, uint seedHi, uint streamLo, uint streamHi, ulong firstGroup,        \
                        float8 parameters, __global uchar *out, uint firstOffset, ulong count, uint storage) { \
-        uint item = (uint)get_global_id(0);                                                             \
-        if (item >= itemCount(firstOffset, count)) return;                                              \
-        Block w = words(firstBlockOf(firstGroup, item), seedLo, seedHi, streamLo, streamHi);            \
-        floatL v0, v1, v2, v3;                                                                          \
-        valuesOfBlocks(w, parameters, &v0, &v1, &v2, &v3);                                              \
-        store(v0, v1, v2, v3, out, item, storage);                                                      \
+        uint items = itemCount(firstOffset, count);                                                     \
+        /* items < 2^29 and the host's global size < 2^31 (README.md), so item + stride never wraps. */  \
+        uint stride = (uint)get_global_size(0);                                                         \
+        for (uint item = (uint)get_global_id(0); item < items; item += stride) {                        \
+            Block w = words(firstBlockOf(firstGroup, item), seedLo, seedHi, streamLo, streamHi);        \
+            floatL v0, v1, v2, v3;                                                                      \
+            valuesOfBlocks(w, parameters, &v0, &v1, &v2, &v3);                                          \
+            store(v0, v1, v2, v3, out, item, storage);                                                  \
+        }                                                                                               \
     }
 
 // fill_uniform: parameters = (low, high, high - low, ...).

@@ -15,7 +15,8 @@ the loop body is straight-line code whose instructions can be counted on one pat
 
     python3 Benchmarks/gpu/compile_report.py            # the tables
     python3 Benchmarks/gpu/compile_report.py --check    # CI: exit 1 if the GPU layout spills to scratch
-                                                        # or its occupancy is below --min-occupancy (8)
+                                                        # or its occupancy is below --min-occupancy (8),
+                                                        # or a helper has no out-of-line definition
     python3 Benchmarks/gpu/compile_report.py --markdown # the tables for BENCHMARKS.md
 
 --check applies to the GPU layout only, and only when the kernel source reads TS_LANES (before the GPU
@@ -42,6 +43,9 @@ TOOLS = ("clang-15", "llvm-link-15", "opt-15", "llc-15")
 # Every function inlined, as the GPU drivers do (the kernels' C99 `inline` functions have no out-of-line
 # definition to call otherwise).
 INLINE_ALL = ["-mllvm", "-inline-threshold=100000"]
+# A driver that inlines nothing: `always_inline` read as `noinline`. Every helper must then still be defined in
+# the program (`static inline`; a C99 `inline` definition without `static` is no external definition).
+NO_INLINING = ["-Dalways_inline=noinline"]
 
 
 def run(command):
@@ -56,7 +60,7 @@ def llvm_module(source, lanes, target, libclc, folder, unroll=False, inline=True
     tag = f"{target.split('-')[0]}-{lanes}{'-unrolled' if unroll else ''}{'' if inline else '-plain'}"
     ir, linked, optimized = (os.path.join(folder, f"{tag}.{ext}") for ext in ("bc", "linked.bc", "opt.bc"))
     run(["clang-15", "-cl-std=CL1.2", "-Xclang", "-finclude-default-header", "-target", target]
-        + (["-mcpu=gfx906"] if target.startswith("amdgcn") else []) + (INLINE_ALL if inline else [])
+        + (["-mcpu=gfx906"] if target.startswith("amdgcn") else []) + (INLINE_ALL if inline else NO_INLINING)
         + ["-emit-llvm", "-c", f"-DTS_LANES={lanes}", source, "-o", ir])
     run(["llvm-link-15", ir, libclc, "-o", linked])
     run(["opt-15", "-O3"] + (["-unroll-threshold=100000"] if unroll else []) + [linked, "-o", optimized])
@@ -145,7 +149,8 @@ def honours_lanes(source, folder):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--kernel", default=os.path.join(ROOT, "kernels", "tensorseed.cl"))
-    parser.add_argument("--check", action="store_true", help="exit 1 if the GPU layout uses scratch or its occupancy is low")
+    parser.add_argument("--check", action="store_true", help="exit 1 if the GPU layout uses scratch or its occupancy is low, or if a helper "
+                        "has no out-of-line definition (C99 `inline` without `static`)")
     parser.add_argument("--min-occupancy", type=int, default=int(os.environ.get("TS_GPU_MIN_OCCUPANCY", "8")),
                         help="lowest gfx906 occupancy (waves per SIMD, of 10) the GPU layout may have (default 8, "
                         "or $TS_GPU_MIN_OCCUPANCY)")
@@ -221,9 +226,11 @@ def main():
     elif not args.no_nvidia:
         print("(NVIDIA figures: install PyPI's triton wheel, which ships ptxas and cuobjdump, or set PTXAS)")
     if plain:
-        print(f"note: without forced inlining, the code calls functions it never defines: {', '.join(plain)} "
+        print(f"note: without inlining, the code calls functions it never defines: {', '.join(plain)} "
               "(C99 `inline` emits no out-of-line definition; `static inline` would): a driver that does not inline "
               "them cannot link the program")
+        if args.check:
+            failures.append(f"helpers without an out-of-line definition (make them `static inline`): {', '.join(plain)}")
     for failure in failures:
         print(f"FAIL: {failure}")
     if args.check:

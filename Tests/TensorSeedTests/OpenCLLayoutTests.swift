@@ -167,6 +167,20 @@ final class OpenCLLayoutTests: XCTestCase {
         }
     }
 
+    /// A launch asks for whole work-groups, no more than the items need and no more than the device holds
+    /// resident (2048 per compute unit); the bits of launches with more items than work-items are checked by
+    /// OpenCLMatrixTests.testMoreGroupsThanWorkItems.
+    func testGlobalSizeIsWholeGroupsCappedAtWhatTheDeviceHolds() {
+        XCTAssertEqual(OpenCLKernelLayout.globalSize(workItems: 1, workGroupSize: 256, computeUnits: 2), 256)
+        XCTAssertEqual(OpenCLKernelLayout.globalSize(workItems: 0, workGroupSize: 256, computeUnits: 2), 256)
+        XCTAssertEqual(OpenCLKernelLayout.globalSize(workItems: 257, workGroupSize: 256, computeUnits: 2), 512)
+        XCTAssertEqual(OpenCLKernelLayout.globalSize(workItems: 4096, workGroupSize: 256, computeUnits: 2), 4096)
+        XCTAssertEqual(OpenCLKernelLayout.globalSize(workItems: 4097, workGroupSize: 256, computeUnits: 2), 4096)
+        XCTAssertEqual(OpenCLKernelLayout.globalSize(workItems: 1 << 24, workGroupSize: 256, computeUnits: 132), 132 * 2048)
+        XCTAssertEqual(OpenCLKernelLayout.globalSize(workItems: 1 << 24, workGroupSize: 192, computeUnits: 1), 1920)
+        XCTAssertEqual(OpenCLKernelLayout.globalSize(workItems: 1 << 24, workGroupSize: 4096, computeUnits: 0), 4096)
+    }
+
     /// The kernels refuse to build without a layout: no silent default.
     func testKernelsNeedALayout() throws {
         let device = try XCTUnwrap(try devices().first)

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The offline GPU compile check (Benchmarks/gpu/compile_report.py --check): it passes on kernels/tensorseed.cl
 and prints its gfx906 figures; on a kernel whose GPU layout (-DTS_LANES=1) needs scratch memory it fails and
-names the kernel; on a kernel that does not read TS_LANES it says so and gates nothing.
+names the kernel; on a kernel that does not read TS_LANES it says so and gates nothing; on a helper that is
+C99 `inline` without `static` (no definition for a driver that does not inline) it fails and names it.
 
     python3 Tests/reference/check_compile_report.py
 """
@@ -31,6 +32,11 @@ __kernel void fill_uniform(__global uint *out, uint n) {
 """
 PLAIN_KERNEL = """
 __kernel void fill_uniform(__global uint *out, uint n) { out[get_global_id(0)] = n; }
+"""
+# A helper as C99 `inline` (no `static`): a driver that does not inline it finds no definition to call.
+HELPER_KERNEL = """
+%s __attribute__((always_inline)) uint twice(uint x) { return 2u * x; }
+__kernel void fill_uniform(__global uint *out, uint n) { out[get_global_id(0)] = twice(n); }
 """
 
 
@@ -63,6 +69,14 @@ def main():
         r = report("--kernel", plain, "--min-occupancy", "11")
         check(r.returncode == 0 and "does not read TS_LANES" in r.stdout,
               f"a kernel without TS_LANES is reported as one layout and not gated (exit {r.returncode}):\n{r.stdout}")
+        for qualifiers, fails in (("inline", True), ("static inline", False)):
+            helper = os.path.join(tmp, "helper.cl")
+            with open(helper, "w") as f:
+                f.write(HELPER_KERNEL % qualifiers)
+            r = report("--kernel", helper)
+            failed = r.returncode == 1 and "FAIL: helpers without an out-of-line definition" in r.stdout and "twice" in r.stdout
+            check(failed if fails else r.returncode == 0,
+                  f"a `{qualifiers}` helper {'fails' if fails else 'passes'} the check (exit {r.returncode}):\n{r.stdout}{r.stderr}")
     return tally.report("compile report")
 
 

@@ -256,10 +256,11 @@ public final class OpenCLEngine: TensorEngine, @unchecked Sendable {
         try kernel.setArgument(7, firstOffset)
         try kernel.setArgument(8, UInt64(range.count))
         try kernel.setArgument(9, OpenCLEngine.storageCode(type))
-        // One work-item per layout unit (kernels' itemCount), rounded up to whole work-groups; the extra ones return at once.
+        // The kernels' itemCount items, made by at most what the device holds resident (a grid-stride loop).
         let workItems = (Int(firstOffset) + range.count + layout.elementsPerWorkItem - 1) / layout.elementsPerWorkItem
         var localSize = launched.workGroupSize
-        var globalSize = (workItems + localSize - 1) / localSize * localSize
+        var globalSize = OpenCLKernelLayout.globalSize(workItems: workItems, workGroupSize: localSize,
+                                                       computeUnits: device.computeUnits)
         try OpenCLError.check(clEnqueueNDRangeKernel(queue.raw, kernel.raw, 1, nil, &globalSize, &localSize, 0, nil, nil),
                               "clEnqueueNDRangeKernel(\(kernel.name), \(globalSize) work-items in groups of \(localSize))")
         try OpenCLError.check(clEnqueueReadBuffer(queue.raw, buffer.raw, cl_bool(CL_FALSE), Int(firstOffset) * type.byteSize,

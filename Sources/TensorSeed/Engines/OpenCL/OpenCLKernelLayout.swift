@@ -44,6 +44,21 @@ public enum OpenCLKernelLayout: String, Sendable, Hashable, CaseIterable, Custom
         return layout
     }
 
+    /// Work-items per compute unit that one launch asks for at most: what an NVIDIA SM (Volta to Hopper)
+    /// holds resident (2048 threads; an AMD GCN CU holds 2560). More would only queue behind the first ones.
+    static let residentWorkItemsPerComputeUnit = 2048
+
+    /// The global size of a launch of `workItems` items (the kernels' itemCount): whole work-groups, at most
+    /// `computeUnits` × `residentWorkItemsPerComputeUnit` rounded down to whole work-groups (at least one).
+    /// The kernels' grid-stride loop gives each work-item every global-size-th item, so every item is made
+    /// whatever the size; fewer work-items pay the key schedule and the launch's setup fewer times.
+    static func globalSize(workItems: Int, workGroupSize: Int, computeUnits: Int) -> Int {
+        let group = max(1, workGroupSize)
+        let needed = (max(0, workItems) + group - 1) / group * group
+        let resident = max(group, max(1, computeUnits) * residentWorkItemsPerComputeUnit / group * group)
+        return max(group, min(needed, resident))
+    }
+
     /// The work-group size for a kernel: the largest multiple of the kernel's preferred multiple that is at
     /// most `target` and the kernel's maximum (`CL_KERNEL_WORK_GROUP_SIZE`); when the preferred multiple itself
     /// exceeds those, the smaller of the preferred multiple and the maximum.

@@ -73,6 +73,7 @@ struct InitCommand: ParsableCommand {
     @Flag(help: "Print the plan (each tensor's name, dtype, shape and scheme, then the totals) and write nothing.")
     var dryRun = false
     @OptionGroup var engineOptions: EngineOptions
+    @OptionGroup var rankOptions: RankOptions
 
     func validate() throws {
         if spec != nil, preset != nil { throw ValidationError("give a spec file or --preset, not both") }
@@ -141,6 +142,22 @@ struct InitCommand: ParsableCommand {
                 plan = try p.plan(seed: seed ?? 0, dtype: type)
                 config = try p.huggingFaceConfig()
             }
+            // One rank of a job (--rank/--world-size or a launcher's environment): its shards of the set (RankedInit).
+            let names = location.isFolder || maxShardSize != nil ? ShardNames(output: output) : nil
+            let shardBytes = maxShardSize.flatMap(ByteSize.parse) ?? Int.max
+            var rank = try rankOptions.context(fromEnvironment: true)
+            if let context = rank {
+                if names == nil, context.worldSize == 1 { rank = nil }   // one process writing a single file: nothing to split
+                else { print(context.line) }
+                if names == nil, context.worldSize > 1 {
+                    throw RankError("rank \(context.rank) of \(context.worldSize): the ranks of a job write a sharded set; give --max-shard-size "
+                                    + "and a folder or NAME.safetensors output (got '\(output)'); nothing was written")
+                }
+            }
+            if dryRun, let rank, let names {
+                printPlan(plan)
+                return try RankedInit.printAssignment(plan, names: names, maxShardBytes: shardBytes, context: rank)
+            }
             if dryRun { return printPlan(plan) }
             Interruption.installSignalHandlers()
             location.removeStaleTemporaries()
@@ -150,11 +167,17 @@ struct InitCommand: ParsableCommand {
             let update = { (written: Int, total: Int) in progress.update(done: written, total: total) }
             // A folder gets what save_pretrained writes: the weights and, from a config, config.json and generation_config.json.
             let companions = location.isFolder ? config.map { HuggingFaceFolder.files(of: $0, dtype: plan.tensors.first?.dtype ?? $0.dtype) } ?? [] : []
+            if let rank, let names {
+                _ = try location.withFolder {
+                    try RankedInit.write(plan, writer: writer, names: names, maxShardBytes: shardBytes, context: rank, companions: companions,
+                                         progress: update)
+                }
+                return progress.finish()
+            }
             let summary = try location.withFolder { () throws -> WriteSummary in
                 if isNpy && !location.isFolder { return try writer.writeNpy(plan, to: output, progress: update) }
-                if location.isFolder || maxShardSize != nil, let names = ShardNames(output: output) {
-                    let size = maxShardSize.flatMap(ByteSize.parse) ?? Int.max
-                    return try writer.writeSharded(plan, names: names, maxShardBytes: size, companions: companions, progress: update)
+                if let names {
+                    return try writer.writeSharded(plan, names: names, maxShardBytes: shardBytes, companions: companions, progress: update)
                 }
                 return try writer.write(plan, to: output, progress: update)
             }

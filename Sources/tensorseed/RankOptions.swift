@@ -36,6 +36,15 @@ enum RankedInit {
         print("nothing written (--dry-run)")
     }
 
+    /// The shard files among `paths` (a set's shards in order) that rank `context.rank` writes: assigned by
+    /// their data sizes (read from the headers) as `init` assigns them.
+    static func select(_ paths: [String], context: RankContext) throws -> [String] {
+        let bytes = try paths.map { try SafetensorsHeader.read(path: $0).dataSize }
+        let mine = ShardAssignment.assign(bytes, worldSize: context.worldSize)[context.rank]
+        print("rank \(context.rank) of \(context.worldSize): \(mine.count) of \(paths.count) shard file(s)")
+        return mine.map { paths[$0] }
+    }
+
     /// Writes this rank's part and prints what it did.
     static func write(_ plan: ModelPlan, writer: SafetensorsWriter, names: ShardNames, maxShardBytes: Int, context: RankContext,
                       companions: [(name: String, bytes: [UInt8])], progress: @escaping (Int, Int) -> Void) throws -> RankWriteSummary {

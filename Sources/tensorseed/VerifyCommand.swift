@@ -9,7 +9,8 @@ struct VerifyCommand: ParsableCommand {
         abstract: "Regenerate every tensor of a TensorSeed-written safetensors file from its metadata and compare bit for bit.",
         discussion: """
             Prints OK or MISMATCH (with the first differing element) per tensor; exits non-zero on any mismatch.
-            A model.safetensors.index.json is checked against its shards' headers, then every shard is verified.
+            A model.safetensors.index.json is checked against its shards' headers, then every shard is verified
+            (with --rank I --world-size N only the shards rank I of an N-rank 'init' job writes).
             --engines all regenerates on the CPU engine and on every OpenCL device present, each compared with the file.
             """
     )
@@ -25,6 +26,7 @@ struct VerifyCommand: ParsableCommand {
     var threads: Int?
     @Flag(help: "Print only mismatches and the summary.")
     var quiet = false
+    @OptionGroup var rankOptions: RankOptions
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one file") }
@@ -59,6 +61,7 @@ struct VerifyCommand: ParsableCommand {
                     paths = try ShardIndex.check(path: file)
                     print("\(file): index consistent with its \(paths.count) shards")
                 }
+                if let context = try rankOptions.context(fromEnvironment: false) { paths = try RankedInit.select(paths, context: context) }
                 for choice in choices {
                     let verifier = SafetensorsVerifier(engine: choice, threads: threads)
                     for path in paths {

@@ -34,7 +34,7 @@ public struct RankContext: Sendable, Hashable {
     public init(rank: Int, worldSize: Int, source: String) throws {
         guard worldSize >= 1 else { throw RankError("world size \(worldSize) from \(source) must be at least 1") }
         guard rank >= 0, rank < worldSize else {
-            throw RankError("rank \(rank) from \(source) is not below the world size \(worldSize) (ranks are 0 to \(worldSize - 1)); nothing was written")
+            throw RankError("rank \(rank) from \(source) is not below the world size \(worldSize) (ranks are 0 to \(worldSize - 1))")
         }
         self.rank = rank
         self.worldSize = worldSize

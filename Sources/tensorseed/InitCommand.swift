@@ -74,6 +74,7 @@ struct InitCommand: ParsableCommand {
     var dryRun = false
     @OptionGroup var engineOptions: EngineOptions
     @OptionGroup var rankOptions: RankOptions
+    @OptionGroup var sliceOptions: SliceOptions
 
     func validate() throws {
         if spec != nil, preset != nil { throw ValidationError("give a spec file or --preset, not both") }
@@ -116,13 +117,13 @@ struct InitCommand: ParsableCommand {
             return
         }
         try failingCleanly {
-            let location = OutputLocation(output: output)
+            var location = OutputLocation(output: output)
             if clean {
                 if location.removeStaleTemporaries() == 0 { print("no stale temporary files in \(location.folder.isEmpty ? "." : location.folder)") }
                 return
             }
             let type = dtype.flatMap { StorageType(name: $0) }
-            let plan: ModelPlan
+            var plan: ModelPlan
             // The transformers config of the model, if the input is one (or a preset that is one): written beside the weights of a folder.
             var config: HuggingFaceConfig?
             if let like {
@@ -143,15 +144,23 @@ struct InitCommand: ParsableCommand {
                 config = try p.huggingFaceConfig()
             }
             // One rank of a job (--rank/--world-size or a launcher's environment): its shards of the set (RankedInit).
-            let names = location.isFolder || maxShardSize != nil ? ShardNames(output: output) : nil
-            let shardBytes = maxShardSize.flatMap(ByteSize.parse) ?? Int.max
             var rank = try rankOptions.context(fromEnvironment: true)
+            // Slices (--tensor-parallel, --slice): one file of this rank's parts of the tensors (SliceOptions).
+            var target = output
+            if sliceOptions.isSlicing {
+                let sliced = try sliceOptions.apply(plan, output: output, rank: rank)
+                (plan, target, rank) = (sliced.plan, sliced.output, nil)
+                location = OutputLocation(output: target)
+                for note in sliced.notes { printError("tensorseed: note: \(note)") }
+            }
+            let names = location.isFolder || maxShardSize != nil ? ShardNames(output: target) : nil
+            let shardBytes = maxShardSize.flatMap(ByteSize.parse) ?? Int.max
             if let context = rank {
                 if names == nil, context.worldSize == 1 { rank = nil }   // one process writing a single file: nothing to split
                 else { print(context.line) }
                 if names == nil, context.worldSize > 1 {
                     throw RankError("rank \(context.rank) of \(context.worldSize): the ranks of a job write a sharded set; give --max-shard-size "
-                                    + "and a folder or NAME.safetensors output (got '\(output)'); nothing was written")
+                                    + "and a folder or NAME.safetensors output (got '\(target)'); nothing was written")
                 }
             }
             if dryRun, let rank, let names {
@@ -166,7 +175,7 @@ struct InitCommand: ParsableCommand {
             let progress = ProgressLine(enabled: !quiet && isatty(2) != 0)
             let update = { (written: Int, total: Int) in progress.update(done: written, total: total) }
             // A folder gets what save_pretrained writes: the weights and, from a config, config.json and generation_config.json.
-            let companions = location.isFolder ? config.map { HuggingFaceFolder.files(of: $0, dtype: plan.tensors.first?.dtype ?? $0.dtype) } ?? [] : []
+            let companions = location.isFolder && !sliceOptions.isSlicing ? config.map { HuggingFaceFolder.files(of: $0, dtype: plan.tensors.first?.dtype ?? $0.dtype) } ?? [] : []
             if let rank, let names {
                 _ = try location.withFolder {
                     try RankedInit.write(plan, writer: writer, names: names, maxShardBytes: shardBytes, context: rank, companions: companions,
@@ -175,11 +184,11 @@ struct InitCommand: ParsableCommand {
                 return progress.finish()
             }
             let summary = try location.withFolder { () throws -> WriteSummary in
-                if isNpy && !location.isFolder { return try writer.writeNpy(plan, to: output, progress: update) }
+                if isNpy && !location.isFolder { return try writer.writeNpy(plan, to: target, progress: update) }
                 if let names {
                     return try writer.writeSharded(plan, names: names, maxShardBytes: shardBytes, companions: companions, progress: update)
                 }
-                return try writer.write(plan, to: output, progress: update)
+                return try writer.write(plan, to: target, progress: update)
             }
             progress.finish()
             let weights = summary.files.count - companions.count

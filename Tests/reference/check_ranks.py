@@ -4,7 +4,8 @@ under `mpirun` (Open MPI) and with the Slurm (tasks and array tasks), MPICH and 
 for 1, 2, 5, 8 ranks and more ranks than shards; `--dry-run` and `verify --rank` split the set the same way;
 a rank killed with SIGKILL mid-shard leaves nothing a rerun takes for complete, and the rerun completes the set
 identically; a damaged shard is written again; wrong or inconsistent ranks and sizes and a second job into the
-same folder give one line and change nothing.
+same folder give one line and change nothing; `--tensor-parallel R/N` and `--slice` write exactly the parts of the
+whole tensors (torch.chunk's), which verify alone.
 
 Usage: check_ranks.py path/to/tensorseed
 """
@@ -223,6 +224,81 @@ def check_wrong(binary, tmp, check, spec):
     refused("a job with another shard size into a completed set", smaller, {}, folder, "another set")
 
 
+WIDTH = {"F64": "<u8", "F32": "<u4", "F16": "<u2", "BF16": "<u2"}
+GPT2 = {"model_type": "gpt2", "vocab_size": 81, "n_embd": 32, "n_layer": 2, "n_head": 4, "n_positions": 16}
+
+
+def tensors(path):
+    """Every tensor of a safetensors file as unsigned integers of its element width (bit patterns), and the metadata."""
+    import numpy as np
+    with open(path, "rb") as f:
+        n = int.from_bytes(f.read(8), "little")
+        header = json.loads(f.read(n))
+        data = f.read()
+    meta = header.pop("__metadata__", {})
+    return {k: np.frombuffer(data[v["data_offsets"][0]:v["data_offsets"][1]], dtype=WIDTH[v["dtype"]]).reshape(v["shape"])
+            for k, v in header.items()}, meta
+
+
+def chunk(array, dim, rank, parts):
+    """torch.chunk's part `rank` of `parts` along `dim` (what DTensor's Shard(dim) holds)."""
+    size = array.shape[dim]
+    step = -(-size // parts)
+    index = [slice(None)] * array.ndim
+    index[dim] = slice(min(size, rank * step), min(size, (rank + 1) * step))
+    return array[tuple(index)]
+
+
+def check_tensor_parallel(binary, tmp, check):
+    """--tensor-parallel R/N: each rank's file holds exactly torch.chunk's part of each split tensor of the whole model
+    (Llama and GPT-2 rules, even and uneven sizes), the rest whole; each file verifies alone; --slice cuts a given range."""
+    for name, config, expected_split in (("llama", CONFIG, {"q_proj.weight": 0, "o_proj.weight": 1, "down_proj.weight": 1, "embed_tokens.weight": 0}),
+                                         ("gpt2", GPT2, {"c_attn.weight": 1, "c_attn.bias": 0, "c_proj.weight": 0, "wte.weight": 0})):
+        spec = os.path.join(tmp, f"tp-{name}.json")
+        with open(spec, "w") as f:
+            json.dump(config, f)
+        whole_path = os.path.join(tmp, f"tp-{name}-whole.safetensors")
+        r = run([binary, "init", spec, "--seed", "4", "--dtype", "f16" if name == "gpt2" else "bf16", "--output", whole_path, "--quiet"])
+        whole, _ = tensors(whole_path)
+        for parts in (2, 3):
+            folder = os.path.join(tmp, f"tp-{name}-{parts}")
+            problems, sliced = [], set()
+            for rank in range(parts):
+                r = run([binary, "init", spec, "--seed", "4", "--dtype", "f16" if name == "gpt2" else "bf16", "--tensor-parallel", f"{rank}/{parts}",
+                         "--output", folder + "/", "--quiet"])
+                path = os.path.join(folder, f"model-tp{rank:05d}-of-{parts:05d}.safetensors")
+                if r.returncode != 0 or not os.path.exists(path):
+                    problems.append(f"rank {rank}: exit {r.returncode} {r.stderr.strip()!r}")
+                    continue
+                got, meta = tensors(path)
+                for key, full in whole.items():
+                    dim = next((json.loads(meta[f"tensorseed.slice.{key}"])["dim"] for _ in [0] if f"tensorseed.slice.{key}" in meta), None)
+                    want = full if dim is None else chunk(full, dim, rank, parts)
+                    if dim is not None:
+                        sliced.add((key.split(".", key.count(".") - 1)[-1], dim))
+                    if key not in got or got[key].shape != want.shape or got[key].tobytes() != want.tobytes():
+                        problems.append(f"rank {rank}: {key}")
+                v = run([binary, "verify", "--quiet", path])
+                if v.returncode != 0:
+                    problems.append(f"rank {rank}: verify {v.stdout.strip()[-200:]!r}")
+            splits = {k: d for k, d in sliced}
+            wrong_rules = {k: (splits.get(k), d) for k, d in expected_split.items() if splits.get(k) != d}
+            check(not problems and not wrong_rules, f"--tensor-parallel r/{parts} ({name} rules): every rank's slices are its torch.chunk part "
+                                                    f"of the whole tensors, byte for byte, and verify alone ({problems[:3]}, rules {wrong_rules})")
+    spec = os.path.join(tmp, "tp-llama.json")
+    path = os.path.join(tmp, "cut.safetensors")
+    r = run([binary, "init", spec, "--seed", "4", "--dtype", "bf16", "--slice", "*.o_proj.weight=1:5:37", "--slice", "lm_head.weight=0:100:",
+             "--output", path, "--quiet"])
+    whole, _ = tensors(os.path.join(tmp, "tp-llama-whole.safetensors"))
+    got, _ = tensors(path) if r.returncode == 0 else ({}, {})
+    ok = r.returncode == 0 and all(got[k].tobytes() == (w[:, 5:37] if k.endswith("o_proj.weight") else w[100:] if k == "lm_head.weight" else w).tobytes()
+                                   for k, w in whole.items())
+    check(ok and run([binary, "verify", "--quiet", path]).returncode == 0, f"--slice PATTERN=DIM:START:END cuts those ranges exactly ({r.stderr.strip()!r})")
+    r = run([binary, "init", spec, "--tensor-parallel", "3/3", "--output", os.path.join(tmp, "no.safetensors")])
+    check(r.returncode != 0 and len(error_lines(r.stderr)) == 1 and not os.path.exists(os.path.join(tmp, "no.safetensors")),
+          f"--tensor-parallel 3/3 is refused with one line ({r.stderr.strip()!r})")
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     tally = Tally()
@@ -237,6 +313,7 @@ def main():
         check_launchers(binary, tmp, tally.check, config, reference)
         check_kill_and_resume(binary, tmp, tally.check)
         check_wrong(binary, tmp, tally.check, config)
+        check_tensor_parallel(binary, tmp, tally.check)
     return tally.report("check_ranks")
 
 

@@ -27,17 +27,17 @@ public struct TensorSlice: Sendable, Hashable {
         self.end = end
     }
 
-    /// Part `rank` of `parts` equal parts along `dimension` (Megatron's split; the size must divide evenly).
+    /// Part `rank` of `parts` along `dimension`, as `torch.chunk` and DTensor's `Shard(dimension)` cut it (what
+    /// Hugging Face's tensor parallelism loads): parts of ceil(size / parts) indices, the last ones shorter or
+    /// empty when the size does not divide evenly (GPT-2's vocabulary of 50257 in 4 parts: 12565, 12565, 12565, 12562).
     public init(fullShape: [Int], dimension: Int, part rank: Int, of parts: Int) throws {
         guard dimension >= 0, dimension < fullShape.count else {
             throw SliceError("dimension \(dimension) is not one of the \(fullShape.count) dimensions of shape \(fullShape)")
         }
         guard parts >= 1, rank >= 0, rank < parts else { throw SliceError("part \(rank) of \(parts) is not a part (0 to \(parts - 1))") }
         let size = fullShape[dimension]
-        guard size % parts == 0 else {
-            throw SliceError("dimension \(dimension) of shape \(fullShape) (size \(size)) does not split into \(parts) equal parts")
-        }
-        try self.init(fullShape: fullShape, dimension: dimension, start: rank * (size / parts), end: (rank + 1) * (size / parts))
+        let chunk = (size + parts - 1) / parts
+        try self.init(fullShape: fullShape, dimension: dimension, start: min(size, rank * chunk), end: min(size, (rank + 1) * chunk))
     }
 
     /// The slice's own shape.

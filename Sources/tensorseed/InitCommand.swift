@@ -24,6 +24,10 @@ struct InitCommand: ParsableCommand {
               tensorseed init rules.json --like old/model.safetensors.index.json --dtype bf16 --output new/ --max-shard-size 5GB
               tensorseed init --preset llama-7b --max-shard-size 5GB --output llama/   # llama/model-0000i-of-00003.safetensors + index
               tensorseed init one-tensor.json --output w.npy             # a spec with exactly one tensor (not bf16)
+              srun tensorseed init config.json --max-shard-size 5GB --output /shared/m/   # each Slurm task writes its shards of one set
+              mpirun -np 4 tensorseed init config.json --max-shard-size 5GB --output /shared/m/   # the same under Open MPI or MPICH
+              tensorseed init config.json --max-shard-size 5GB --output m/ --rank 1 --world-size 4   # by hand (or torchrun's RANK/WORLD_SIZE)
+              tensorseed init config.json --tensor-parallel 1/4 --output tp/   # rank 1's slices of a 4-way tensor-parallel split
               tensorseed init --list-presets
               tensorseed init config.json --dry-run                      # print the tensors, dtypes, shapes, schemes; write nothing
             A spec is a tensor list ("tensors") or a layer list ("input" shape once, then

@@ -188,7 +188,7 @@ def check_kill_and_resume(binary, tmp, check):
           f"rerunning a complete job keeps every file ({[o.stdout.strip() for o in outs]})")
 
 
-def check_wrong(binary, tmp, check, spec):
+def check_wrong(binary, tmp, check, spec, reference):
     def refused(what, args, env, folder, needle):
         before = snapshot(folder)
         r = run(args, {**BASE_ENV, **env})
@@ -220,6 +220,20 @@ def check_wrong(binary, tmp, check, spec):
           f"the completed set has its index and no job file ({sorted(os.listdir(folder))})")
     other = [a if a != "5" else "6" for a in init_args(binary, spec, folder, "--rank", "0", "--world-size", "3")]
     refused("a second job into a completed set", other, {}, folder, "is not shard")
+
+    # A job that is gone, resumed with another world size once its job file is removed (as the refusal says): its complete
+    # shards are kept and the set is the one-process set.
+    folder = os.path.join(tmp, "regrown")
+    run(init_args(binary, spec, folder, "--rank", "0", "--world-size", "3"))
+    job = [f for f in os.listdir(folder) if f.endswith(".tensorseed-job")]
+    refused("the same job resumed with another world size", init_args(binary, spec, folder, "--rank", "0", "--world-size", "2"), {}, folder,
+            "remove the file to go on with 2 ranks")
+    for f in job:
+        os.remove(os.path.join(folder, f))
+    outs = [run(init_args(binary, spec, folder, "--rank", str(rank), "--world-size", "2")) for rank in (0, 1)]
+    differs = same_set(reference, folder)
+    check(all(o.returncode == 0 for o in outs) and any("kept" in o.stdout for o in outs) and differs is None,
+          f"resumed with 2 ranks after removing the job file: complete shards kept, the one-process set ({differs}, {[o.stdout for o in outs]})")
     smaller = [a if a != SHARD else "30KB" for a in init_args(binary, spec, folder, "--rank", "0", "--world-size", "3")]
     refused("a job with another shard size into a completed set", smaller, {}, folder, "another set")
 
@@ -312,7 +326,7 @@ def main():
         check_mpirun(binary, tmp, tally.check, config, reference)
         check_launchers(binary, tmp, tally.check, config, reference)
         check_kill_and_resume(binary, tmp, tally.check)
-        check_wrong(binary, tmp, tally.check, config)
+        check_wrong(binary, tmp, tally.check, config, reference)
         check_tensor_parallel(binary, tmp, tally.check)
     return tally.report("check_ranks")
 

@@ -69,7 +69,8 @@ struct RankJobFile {
         }
         guard otherSize == worldSize else {
             throw RankError("the ranks disagree on the world size: this rank has \(worldSize), the job writing \(folderName) started with "
-                            + "\(otherSize) (\(path)); nothing was written")
+                            + "\(otherSize) (\(path)); nothing was written (if that job is gone, remove the file to go on with \(worldSize) "
+                            + "ranks: complete shards are kept)")
         }
     }
 

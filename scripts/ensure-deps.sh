@@ -11,6 +11,8 @@ debs=(ocl-icd-opencl-dev opencl-headers pocl-opencl-icd clinfo)
 if [ "${TENSORSEED_NEED_OCLGRIND:-0}" = 1 ]; then debs+=(oclgrind); fi
 # With TENSORSEED_NEED_GPU_COMPILER=1 (test.sh) the offline GPU compile check's clang, llc and libclc (AMD, NVIDIA).
 if [ "${TENSORSEED_NEED_GPU_COMPILER:-0}" = 1 ]; then debs+=(clang-15 llvm-15 libclc-15); fi
+# With TENSORSEED_NEED_MPI=1 (test.sh) also Open MPI's mpirun, which check_ranks.py starts the ranks of a job with.
+if [ "${TENSORSEED_NEED_MPI:-0}" = 1 ]; then debs+=(openmpi-bin); fi
 for pkg in "${debs[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need_debs+=("$pkg")
 done

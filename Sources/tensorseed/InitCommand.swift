@@ -24,6 +24,10 @@ struct InitCommand: ParsableCommand {
               tensorseed init rules.json --like old/model.safetensors.index.json --dtype bf16 --output new/ --max-shard-size 5GB
               tensorseed init --preset llama-7b --max-shard-size 5GB --output llama/   # llama/model-0000i-of-00003.safetensors + index
               tensorseed init one-tensor.json --output w.npy             # a spec with exactly one tensor (not bf16)
+              srun tensorseed init config.json --max-shard-size 5GB --output /shared/m/   # each Slurm task writes its shards of one set
+              mpirun -np 4 tensorseed init config.json --max-shard-size 5GB --output /shared/m/   # the same under Open MPI or MPICH
+              tensorseed init config.json --max-shard-size 5GB --output m/ --rank 1 --world-size 4   # by hand (or torchrun's RANK/WORLD_SIZE)
+              tensorseed init config.json --tensor-parallel 1/4 --output tp/   # rank 1's slices of a 4-way tensor-parallel split
               tensorseed init --list-presets
               tensorseed init config.json --dry-run                      # print the tensors, dtypes, shapes, schemes; write nothing
             A spec is a tensor list ("tensors") or a layer list ("input" shape once, then
@@ -77,6 +81,8 @@ struct InitCommand: ParsableCommand {
     @Flag(help: "Print the plan (each tensor's name, dtype, shape and scheme, then the totals) and write nothing.")
     var dryRun = false
     @OptionGroup var engineOptions: EngineOptions
+    @OptionGroup var rankOptions: RankOptions
+    @OptionGroup var sliceOptions: SliceOptions
 
     func validate() throws {
         if spec != nil, preset != nil { throw ValidationError("give a spec file or --preset, not both") }
@@ -119,13 +125,13 @@ struct InitCommand: ParsableCommand {
             return
         }
         try failingCleanly {
-            let location = OutputLocation(output: output)
+            var location = OutputLocation(output: output)
             if clean {
                 if location.removeStaleTemporaries() == 0 { print("no stale temporary files in \(location.folder.isEmpty ? "." : location.folder)") }
                 return
             }
             let type = dtype.flatMap { StorageType(name: $0) }
-            let plan: ModelPlan
+            var plan: ModelPlan
             // The transformers config of the model, if the input is one (or a preset that is one): written beside the weights of a folder.
             var config: HuggingFaceConfig?
             if let like {
@@ -145,7 +151,31 @@ struct InitCommand: ParsableCommand {
                 plan = try p.plan(seed: seed ?? 0, dtype: type)
                 config = try p.huggingFaceConfig()
             }
+            // One rank of a job (--rank/--world-size or a launcher's environment): its shards of the set (RankedInit).
+            var rank = try rankOptions.context(fromEnvironment: true)
+            // Slices (--tensor-parallel, --slice): one file of this rank's parts of the tensors (SliceOptions).
+            var target = output
+            if sliceOptions.isSlicing {
+                let sliced = try sliceOptions.apply(plan, output: output, rank: rank)
+                (plan, target, rank) = (sliced.plan, sliced.output, nil)
+                location = OutputLocation(output: target)
+                for note in sliced.notes { printError("tensorseed: note: \(note)") }
+            }
             if !isNpy { try plan.checkHeaderSizes(maxShardBytes: maxShardSize.flatMap(ByteSize.parse)) }
+            let names = location.isFolder || maxShardSize != nil ? ShardNames(output: target) : nil
+            let shardBytes = maxShardSize.flatMap(ByteSize.parse) ?? Int.max
+            if let context = rank {
+                if names == nil, context.worldSize == 1 { rank = nil }   // one process writing a single file: nothing to split
+                else { print(context.line) }
+                if names == nil, context.worldSize > 1 {
+                    throw RankError("rank \(context.rank) of \(context.worldSize): the ranks of a job write a sharded set; give --max-shard-size "
+                                    + "and a folder or NAME.safetensors output (got '\(target)'); nothing was written")
+                }
+            }
+            if dryRun, let rank, let names {
+                printPlan(plan)
+                return try RankedInit.printAssignment(plan, names: names, maxShardBytes: shardBytes, context: rank)
+            }
             if dryRun { return printPlan(plan) }
             Interruption.installSignalHandlers()
             location.removeStaleTemporaries()
@@ -154,14 +184,20 @@ struct InitCommand: ParsableCommand {
             let progress = ProgressLine(enabled: !quiet && isatty(2) != 0)
             let update = { (written: Int, total: Int) in progress.update(done: written, total: total) }
             // A folder gets what save_pretrained writes: the weights and, from a config, config.json and generation_config.json.
-            let companions = location.isFolder ? config.map { HuggingFaceFolder.files(of: $0, dtype: plan.tensors.first?.dtype ?? $0.dtype) } ?? [] : []
-            let summary = try location.withFolder { () throws -> WriteSummary in
-                if isNpy && !location.isFolder { return try writer.writeNpy(plan, to: output, progress: update) }
-                if location.isFolder || maxShardSize != nil, let names = ShardNames(output: output) {
-                    let size = maxShardSize.flatMap(ByteSize.parse) ?? Int.max
-                    return try writer.writeSharded(plan, names: names, maxShardBytes: size, companions: companions, progress: update)
+            let companions = location.isFolder && !sliceOptions.isSlicing ? config.map { HuggingFaceFolder.files(of: $0, dtype: plan.tensors.first?.dtype ?? $0.dtype) } ?? [] : []
+            if let rank, let names {
+                _ = try location.withFolder {
+                    try RankedInit.write(plan, writer: writer, names: names, maxShardBytes: shardBytes, context: rank, companions: companions,
+                                         progress: update)
                 }
-                return try writer.write(plan, to: output, progress: update)
+                return progress.finish()
+            }
+            let summary = try location.withFolder { () throws -> WriteSummary in
+                if isNpy && !location.isFolder { return try writer.writeNpy(plan, to: target, progress: update) }
+                if let names {
+                    return try writer.writeSharded(plan, names: names, maxShardBytes: shardBytes, companions: companions, progress: update)
+                }
+                return try writer.write(plan, to: target, progress: update)
             }
             progress.finish()
             let weights = summary.files.count - companions.count

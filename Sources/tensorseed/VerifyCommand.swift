@@ -10,7 +10,8 @@ struct VerifyCommand: ParsableCommand {
         discussion: """
             Prints OK or MISMATCH (with the first differing element) per tensor; exits non-zero on any mismatch,
             on any tensor it cannot check, and when it checked nothing (a file without tensors, no engine).
-            A model.safetensors.index.json is checked against its shards' headers, then every shard is verified.
+            A model.safetensors.index.json is checked against its shards' headers, then every shard is verified
+            (with --rank I --world-size N only the shards rank I of an N-rank 'init' job writes).
             --engines all regenerates on the CPU engine and on every OpenCL device present, each compared with the file.
             """
     )
@@ -26,6 +27,7 @@ struct VerifyCommand: ParsableCommand {
     var threads: Int?
     @Flag(help: "Print only mismatches and the summary.")
     var quiet = false
+    @OptionGroup var rankOptions: RankOptions
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one file") }
@@ -68,6 +70,7 @@ struct VerifyCommand: ParsableCommand {
                     try ShardIndex.checkTensorSeedMetadata(indexPath: file, shardPaths: paths)
                     print("\(file): index consistent with its \(paths.count) shards")
                 }
+                if let context = try rankOptions.context(fromEnvironment: false) { paths = try RankedInit.select(paths, context: context) }
                 for choice in choices {
                     let verifier = SafetensorsVerifier(engine: choice, threads: threads)
                     for path in paths {

@@ -8,6 +8,8 @@ public struct TensorJob: Sendable, Hashable {
     public let recipe: TensorRecipe
     /// The number of elements (product of `shape`).
     public let elementCount: Int
+    /// The part of the tensor this job holds (its `shape` is the slice's; `recipe` is the whole tensor's), or nil for all of it.
+    public internal(set) var slice: TensorSlice? = nil
 
     /// A job; the scheme is resolved now, so an unusable scheme or shape fails here.
     public init(name: String, shape: [Int], dtype: StorageType, scheme: InitScheme) throws {

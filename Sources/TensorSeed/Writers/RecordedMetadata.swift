@@ -21,10 +21,10 @@ enum RecordedMetadata {
         return (.object(members), recipe)
     }
 
-    /// The first `tensorseed.` key of `metadata` that is neither the spec version, the seed, nor the scheme or
-    /// digest of one of `names`; nil if there is none.
+    /// The first `tensorseed.` key of `metadata` that is neither the spec version, the seed, nor the scheme,
+    /// digest or slice of one of `names`; nil if there is none.
     static func strayKey(_ metadata: [JSONKey: String], names: [String]) -> String? {
-        let known = Set(names.flatMap { [TensorSeedMetadata.schemePrefix + $0, TensorSeedMetadata.digestPrefix + $0] }.map { JSONKey($0) }
+        let known = Set(names.flatMap { [TensorSeedMetadata.schemePrefix + $0, TensorSeedMetadata.digestPrefix + $0, TensorSeedMetadata.slicePrefix + $0] }.map { JSONKey($0) }
                         + [JSONKey(TensorSeedMetadata.specVersion), JSONKey(TensorSeedMetadata.seed)])
         return metadata.keys.sorted().first { $0.text.hasPrefix("tensorseed.") && !known.contains($0) }?.text
     }

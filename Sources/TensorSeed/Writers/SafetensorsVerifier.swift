@@ -111,10 +111,17 @@ public struct SafetensorsVerifier: Sendable {
             return .unverifiable(reason: "no \(TensorSeedMetadata.schemePrefix)\(entry.name) in the metadata")
         }
         let recipe: TensorRecipe
+        var slice: TensorSlice?
         do {
+            if let text = header.metadata[TensorSeedMetadata.slicePrefix + entry.name] {
+                slice = try TensorSlice(json: JSONValue.parse(Data(text.utf8)))
+                guard slice!.shape == entry.shape else {
+                    return .unverifiable(reason: "the slice metadata gives shape \(slice!.shape), the header \(entry.shape)")
+                }
+            }
             let (schemeValue, recipeValue) = try RecordedMetadata.schemeAndRecipe(try JSONValue.parse(Data(text.utf8)))
             recipe = try SchemeJSON.recipe(from: recipeValue)
-            let resolved = try SchemeJSON.scheme(from: schemeValue).recipe(shape: entry.shape)
+            let resolved = try SchemeJSON.scheme(from: schemeValue).recipe(shape: slice?.fullShape ?? entry.shape)
             guard resolved == recipe else {
                 return .unverifiable(reason: "the recorded scheme resolves to \(SchemeJSON.value(of: resolved).rendered), not the recorded recipe \(SchemeJSON.value(of: recipe).rendered)")
             }
@@ -138,7 +145,7 @@ public struct SafetensorsVerifier: Sendable {
             }
             let storedChunk = UnsafeMutableRawBufferPointer(rebasing: stored[0..<bytes])
             try generator.fill(UnsafeMutableRawBufferPointer(rebasing: fresh[0..<bytes]), tensor: entry.name, recipe: recipe,
-                               shape: entry.shape, offset: UInt64(done), dtype: dtype, on: engine)
+                               fullShape: slice?.fullShape ?? entry.shape, slice: slice, offset: UInt64(done), dtype: dtype, on: engine)
             if memcmp(stored.baseAddress!, fresh.baseAddress!, bytes) != 0 {
                 let first = (0..<n).first { i in memcmp(stored.baseAddress! + i * size, fresh.baseAddress! + i * size, size) != 0 }!
                 return .mismatch(index: done + first)

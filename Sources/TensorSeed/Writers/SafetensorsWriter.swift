@@ -14,6 +14,8 @@ public enum TensorSeedMetadata {
     public static let schemePrefix = "tensorseed.scheme."
     /// Prefix of each tensor's `TensorDigest` text.
     public static let digestPrefix = "tensorseed.digest."
+    /// Prefix of a sliced tensor's `TensorSlice.json` (the part of the whole tensor it holds).
+    public static let slicePrefix = "tensorseed.slice."
 
     /// The metadata of `plan`, with `digests` by tensor name (a placeholder of the same width where absent).
     static func metadata(of plan: ModelPlan, digests: [JSONKey: UInt64]) -> [JSONKey: String] {
@@ -22,6 +24,7 @@ public enum TensorSeedMetadata {
             metadata[schemePrefix + job.name] = JSONValue.object(["scheme": SchemeJSON.value(of: job.scheme),
                                                                   "recipe": SchemeJSON.value(of: job.recipe)]).rendered
             metadata[digestPrefix + job.name] = TensorDigest.text(digests[job.name] ?? 0)
+            if let slice = job.slice { metadata[slicePrefix + job.name] = slice.json.rendered }
         }
         return metadata
     }
@@ -208,8 +211,7 @@ public struct SafetensorsWriter: Sendable {
                     if signal != 0 { throw WriterError.interrupted(path: path, signal: signal) }
                     let count = min((chunkBytes - used) / size, job.elementCount - done)
                     let range = used..<(used + count * size)
-                    try generator.fill(UnsafeMutableRawBufferPointer(rebasing: buffers[current][range]), tensor: job.name,
-                                       recipe: job.recipe, shape: job.shape, offset: UInt64(done), dtype: job.dtype, on: engine)
+                    try generator.fill(UnsafeMutableRawBufferPointer(rebasing: buffers[current][range]), job: job, offset: UInt64(done), on: engine)
                     pieces.append((slot, range))
                     used += count * size
                     done += count

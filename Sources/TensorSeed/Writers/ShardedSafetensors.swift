@@ -235,17 +235,8 @@ extension SafetensorsWriter {
                              progress: ((_ written: Int, _ total: Int) -> Void)? = nil) throws -> WriteSummary {
         try plan.checkHeaderSizes(maxShardBytes: maxShardBytes)
         let start = DispatchTime.now().uptimeNanoseconds
-        let groups = ShardPacking.pack(plan.tensors.map(\.byteCount), maxBytes: maxShardBytes)
-        let shards = try groups.map { try ModelPlan(seed: plan.seed, tensors: $0.map { plan.tensors[$0] }) }
-        let files = shards.count == 1 ? [names.base] : shards.indices.map { names.shard($0 + 1, of: shards.count) }
-        var weightMap: [JSONKey: String] = [:]
-        for (shard, file) in zip(shards, files) { for job in shard.tensors { weightMap[job.name] = file } }
-        let index = ShardIndex(totalSize: plan.byteCount,
-                               metadata: [JSONKey(TensorSeedMetadata.specVersion): String(StreamSpec.version), JSONKey(TensorSeedMetadata.seed): String(plan.seed)],
-                               weightMap: weightMap)
-        let indexBytes = Array(index.rendered().utf8)
-        let withIndex = shards.count > 1
-        let paths = files.map(names.path) + (withIndex ? [names.path(names.index)] : [])
+        let layout = try ShardedSetLayout(plan, names: names, maxShardBytes: maxShardBytes)
+        let shards = layout.shards, indexBytes = layout.indexBytes, withIndex = layout.withIndex, paths = layout.paths
         let companionPaths = companions.map { names.path($0.name) }
 
         let output = StagedOutput(force: force)
@@ -256,7 +247,7 @@ extension SafetensorsWriter {
         try output.checkAbsent(companionPaths + paths + stale)
         let generator = TensorGenerator(seed: plan.seed, threads: threads, selfCheck: selfCheck)
         let selection = try generator.engine(engine)
-        let sizes = shards.map { SafetensorsWriter.header($0).fileBytes().count + $0.byteCount }
+        let sizes = layout.shardFileSizes
         let total = sizes.reduce(0, +) + (withIndex ? indexBytes.count : 0) + companions.reduce(0) { $0 + $1.bytes.count }
         let described = withIndex ? "\(paths.last!) and its \(shards.count) shards" : paths[0]
         try FreeSpace.check(total, in: names.folder, for: described)

@@ -36,9 +36,9 @@ public enum ShardOnDisk: Sendable, Equatable {
 
     /// Whether two headers describe the same shard: the same entries and the same metadata except the digests' values.
     static func sameShard(_ a: SafetensorsHeader, _ b: SafetensorsHeader) -> Bool {
-        func withoutDigests(_ m: [String: String]) -> [String: String] {
+        func withoutDigests(_ m: [JSONKey: String]) -> [JSONKey: String] {
             var copy = m
-            for key in m.keys where key.hasPrefix(TensorSeedMetadata.digestPrefix) { copy[key] = "" }
+            for key in m.keys where key.text.hasPrefix(TensorSeedMetadata.digestPrefix) { copy[key] = "" }
             return copy
         }
         return a.entries == b.entries && withoutDigests(a.metadata) == withoutDigests(b.metadata)

@@ -54,7 +54,8 @@ public enum EngineChoice: Sendable, Hashable, CustomStringConvertible {
                        discover: () throws -> [OpenCLDeviceInfo] = OpenCLDiscovery.devices) throws -> Selection {
         switch self {
         case .cpu:
-            return Selection(engine: CPUEngine(threads: threads), reason: "cpu: the CPU engine, as requested")
+            let cpu = CPUEngine(threads: threads)
+            return Selection(engine: cpu, reason: "cpu: the CPU engine (\(cpu.path) path), as requested")
         case .auto:
             let cpu = CPUEngine(threads: threads)
             let devices: [OpenCLDeviceInfo]

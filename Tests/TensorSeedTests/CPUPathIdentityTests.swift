@@ -137,11 +137,15 @@ final class CPUPathIdentityTests: XCTestCase {
         for path in CPUPath.supported {
             setenv(name, path.rawValue, 1)
             XCTAssertEqual(CPUEngine().path, path)
+            XCTAssertEqual((try EngineChoice.cpu.select(threads: 1).engine as? CPUEngine)?.path, path)
         }
         setenv(name, "avx1024", 1)
         XCTAssertThrowsError(try CPUEngine().generate(stream: TensorStream(seed: 1, name: "w"), count: 8, distribution: .standardNormal)) {
             XCTAssertEqual("\($0)", "unknown CPU path 'avx1024' (TENSORSEED_CPU_PATH): use one of baseline, avx2, avx512")
         }
+        // The CLI's engine choice refuses it before anything is generated.
+        XCTAssertThrowsError(try EngineChoice.cpu.select(threads: 1)) { XCTAssertTrue($0 is CPUPathError) }
+        XCTAssertThrowsError(try EngineChoice.auto.select(threads: 1, discover: { [] })) { XCTAssertTrue($0 is CPUPathError) }
         if let missing = CPUPath.allCases.first(where: { !$0.isSupported }) {
             setenv(name, missing.rawValue, 1)
             XCTAssertThrowsError(try CPUEngine().generate(stream: TensorStream(seed: 1, name: "w"), count: 8, distribution: .standardNormal))

@@ -47,17 +47,18 @@ public enum EngineChoice: Sendable, Hashable, CustomStringConvertible {
         devices.first { $0.isGPUOrAccelerator }
     }
 
-    /// Makes the engine: `threads` is for the CPU engine, `selfCheck` for an OpenCL engine.
+    /// Makes the engine: `threads` is for the CPU engine, `selfCheck` for an OpenCL engine. A `TENSORSEED_CPU_PATH`
+    /// that names no path this processor has is an error here (`CPUPathError`), before anything is generated.
     ///
     /// `discover` lists the OpenCL devices (replaceable for tests).
     public func select(threads: Int? = nil, selfCheck: Bool = true,
                        discover: () throws -> [OpenCLDeviceInfo] = OpenCLDiscovery.devices) throws -> Selection {
         switch self {
         case .cpu:
-            let cpu = CPUEngine(threads: threads)
+            let cpu = try CPUEngine(threads: threads, path: CPUPath.fromEnvironment())
             return Selection(engine: cpu, reason: "cpu: the CPU engine (\(cpu.path) path), as requested")
         case .auto:
-            let cpu = CPUEngine(threads: threads)
+            let cpu = try CPUEngine(threads: threads, path: CPUPath.fromEnvironment())
             let devices: [OpenCLDeviceInfo]
             do { devices = try discover() } catch {
                 return Selection(engine: cpu, reason: "auto: OpenCL unavailable (\(error)); using the CPU engine")

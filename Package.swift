@@ -21,8 +21,11 @@ let package = Package(
         // The float64 fused-multiply-add kernels of the orthogonal scheme's QR: AVX2 + FMA where the
         // processor has them (chosen at run time), C `fma` elsewhere, the same bits either way.
         .target(name: "CFusedGEMM"),
+        // The CPU engine's hot loops (Philox, the transforms, float16/bfloat16) built for AVX2 and AVX-512 and
+        // chosen at run time; mirrors of Sources/TensorSeed/Stream, the same bits (CWideStream.h says why C).
+        .target(name: "CWideStream"),
         // kernels/*.cl are compiled into TensorSeed as string constants by the EmbedKernels plugin.
-        .target(name: "TensorSeed", dependencies: ["COpenCL", "CFusedGEMM", .product(name: "Yams", package: "Yams")], plugins: ["EmbedKernels"]),
+        .target(name: "TensorSeed", dependencies: ["COpenCL", "CFusedGEMM", "CWideStream", .product(name: "Yams", package: "Yams")], plugins: ["EmbedKernels"]),
         // `@_cdecl` functions over TensorGenerator; the header is for C callers, not compiled here.
         .target(name: "TensorSeedC", dependencies: ["TensorSeed"], exclude: ["include"]),
         .executableTarget(name: "EmbedKernelsTool"),
@@ -33,7 +36,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TensorSeedTests",
-            dependencies: ["TensorSeed", "CFusedGEMM"],
+            dependencies: ["TensorSeed", "CFusedGEMM", "CWideStream"],
             resources: [.copy("Fixtures")]
         ),
     ]

@@ -7,7 +7,8 @@ import Glibc
 /// `--device` and `--no-self-check`, shared by the commands that generate values.
 struct EngineOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Engine: auto (first GPU or accelerator, else the CPU engine), cpu, or opencl:P.D "
-                               + "(see 'tensorseed devices').", valueName: "auto|cpu|opencl:P.D"))
+                               + "(see 'tensorseed devices'). The CPU engine runs the widest instruction set the processor has "
+                               + "(avx512, avx2, else baseline); TENSORSEED_CPU_PATH=baseline|avx2|avx512 forces one.", valueName: "auto|cpu|opencl:P.D"))
     var device: String = "auto"
     @Flag(help: "Do not spot-check OpenCL results against the CPU stream (on by default: 8 elements per chunk).")
     var noSelfCheck = false

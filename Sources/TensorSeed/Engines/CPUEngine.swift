@@ -1,3 +1,4 @@
+import CWideStream
 import Dispatch
 
 /// The CPU engine: fills ranges with SIMD code on every core.
@@ -5,15 +6,42 @@ import Dispatch
 /// The range is cut into tasks of `taskSize` elements aligned to 32-element groups; tasks
 /// run concurrently and each writes its own part of the buffer. Since every element is a
 /// pure function of its index, the bits do not depend on the thread count or the split.
+/// The hot loops run on the widest instruction-set path the processor has (`CPUPath`), or the one
+/// `TENSORSEED_CPU_PATH` forces; the path changes the speed, never the bits.
 public struct CPUEngine: TensorEngine {
     /// Number of threads; 1 runs on the caller's thread.
     public let threads: Int
+    /// The instruction-set path of the hot loops.
+    public let path: CPUPath
+    /// Set when `TENSORSEED_CPU_PATH` names no usable path: every fill throws it (the engine cannot start).
+    private let pathError: CPUPathError?
     /// Elements per task (a multiple of 32): 64 Ki elements, 256 KiB of float32, fits in L2.
     public static let taskSize = 1 << 16
 
-    /// An engine on `threads` threads (default: every active core).
+    /// An engine on `threads` threads (default: every active core), on the path `TENSORSEED_CPU_PATH` names
+    /// or else the widest this processor supports. A bad `TENSORSEED_CPU_PATH` makes every fill throw.
     public init(threads: Int? = nil) {
         self.threads = max(1, threads ?? CPUEngine.activeCores)
+        do {
+            path = try CPUPath.fromEnvironment()
+            pathError = nil
+        } catch {
+            path = .baseline
+            pathError = error as? CPUPathError
+        }
+    }
+
+    /// An engine forced onto `path` (whatever the environment says); throws `CPUPathError` if the processor lacks it.
+    public init(threads: Int? = nil, path: CPUPath) throws {
+        guard path.isSupported else { throw CPUPathError.unsupported(path, supported: CPUPath.supported) }
+        self.threads = max(1, threads ?? CPUEngine.activeCores)
+        self.path = path
+        pathError = nil
+    }
+
+    /// One engine per path this processor supports, narrowest first (for conformance checks and benchmarks).
+    public static func everyPath(threads: Int? = nil) -> [CPUEngine] {
+        CPUPath.supported.compactMap { try? CPUEngine(threads: threads, path: $0) }
     }
 
     /// The cores this process may use.
@@ -25,9 +53,10 @@ public struct CPUEngine: TensorEngine {
                      distribution: Distribution) throws {
         guard buffer.count > 0, let base = buffer.baseAddress else { return }
         let pointer = UnsafeMutablePointerBox(base)
+        let path = try checkedPath()
         try forEachTask(count: buffer.count, offset: offset) { start, end in
             CPUEngine.fillRange(pointer.pointer + start, count: end - start, stream: stream, offset: offset + UInt64(start),
-                                distribution: distribution)
+                                distribution: distribution, path: path)
         }
     }
 
@@ -42,13 +71,31 @@ public struct CPUEngine: TensorEngine {
                             stream: stream, offset: offset, distribution: distribution)
         }
         let pointer = UnsafeMutableRawPointerBox(base)
+        let path = try checkedPath()
         try forEachTask(count: count, offset: offset) { start, end in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: end - start) { staging in
                 CPUEngine.fillRange(staging.baseAddress!, count: end - start, stream: stream, offset: offset + UInt64(start),
-                                    distribution: distribution)
-                type.store(UnsafeBufferPointer(staging), to: pointer.pointer + start * type.byteSize)
+                                    distribution: distribution, path: path)
+                CPUEngine.store(UnsafeBufferPointer(staging), as: type, to: pointer.pointer + start * type.byteSize, path: path)
             }
         }
+    }
+
+    /// The path to run, or the environment's error.
+    private func checkedPath() throws -> CPUPath {
+        if let pathError { throw pathError }
+        return path
+    }
+
+    /// `type.store(values, to:)` (`ReducedPrecision`) on `path`: float16 and bfloat16 through the wide conversion.
+    static func store(_ values: UnsafeBufferPointer<Float>, as type: StorageType, to destination: UnsafeMutableRawPointer, path: CPUPath) {
+        guard path != .baseline, type == .float16 || type == .bfloat16, let source = values.baseAddress else {
+            return type.store(values, to: destination)
+        }
+        let out = destination.assumingMemoryBound(to: UInt16.self)
+        let status = type == .float16 ? ts_wide_float16_bits(path.cValue, source, out, values.count)
+                                      : ts_wide_bfloat16_bits(path.cValue, source, out, values.count)
+        precondition(status == 0, "CPU path \(path) is not available")
     }
 
     /// Runs `work(start, end)` over buffer positions `0 ..< count` (stream elements from `offset`), in tasks of
@@ -76,7 +123,34 @@ public struct CPUEngine: TensorEngine {
         }
     }
 
-    /// Fills `count` elements from `offset` on the calling thread.
+    /// Fills `count` elements from `offset` on the calling thread, on `path`.
+    static func fillRange(_ out: UnsafeMutablePointer<Float>, count: Int, stream: TensorStream, offset: UInt64,
+                          distribution: Distribution, path: CPUPath) {
+        if path == .baseline {
+            return fillRange(out, count: count, stream: stream, offset: offset, distribution: distribution)
+        }
+        let p: TruncatedNormalParameters?
+        if case let .truncatedNormal(mean, std, low, high) = distribution {
+            p = TruncatedNormalParameters(mean: mean, std: std, low: low, high: high)
+        } else {
+            p = nil
+        }
+        fillGroups(out, count: count, offset: offset) { first, groups, destination in
+            let status: Int32
+            switch distribution {
+            case let .uniform(low, high):
+                status = ts_wide_fill_uniform(path.cValue, stream.seed, stream.streamID, first, groups, low, high, destination)
+            case let .normal(mean, std):
+                status = ts_wide_fill_normal(path.cValue, stream.seed, stream.streamID, first, groups, mean, std, destination)
+            case let .truncatedNormal(mean, std, low, high):
+                status = ts_wide_fill_truncated_normal(path.cValue, stream.seed, stream.streamID, first, groups, mean, std, low, high,
+                                                       p!.erfLow, p!.erfWidth, destination)
+            }
+            precondition(status == 0, "CPU path \(path) is not available")
+        }
+    }
+
+    /// Fills `count` elements from `offset` on the calling thread (the baseline path, Swift).
     @inlinable
     static func fillRange(_ out: UnsafeMutablePointer<Float>, count: Int, stream: TensorStream, offset: UInt64,
                           distribution: Distribution) {
@@ -100,6 +174,33 @@ public struct CPUEngine: TensorEngine {
                            distribution: Distribution) {
         fillGroups(out, count: count, offset: offset) { group, destination in
             stream.store(group: group, distribution, to: destination)
+        }
+    }
+
+    /// The group loop of the wide paths: `storeGroups(first, n, p)` writes the 32·n values of groups first ..< first + n
+    /// to p; whole groups go straight to `out` in one call, a partial group at either end through a scratch group.
+    static func fillGroups(_ out: UnsafeMutablePointer<Float>, count: Int, offset: UInt64,
+                           storeGroups: (UInt64, Int, UnsafeMutablePointer<Float>) -> Void) {
+        let groupSize = TensorStream.groupSize
+        var position = 0
+        var group = offset / UInt64(groupSize)
+        let skip = Int(offset % UInt64(groupSize))
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: groupSize) { scratch in
+            let scratchBase = scratch.baseAddress!
+            func partial(_ from: Int, _ take: Int) {
+                storeGroups(group, 1, scratchBase)
+                (out + position).update(from: scratchBase + from, count: take)
+                position += take
+                group &+= 1
+            }
+            if skip > 0 || count < groupSize { partial(skip, min(groupSize - skip, count)) }
+            let whole = (count - position) / groupSize
+            if whole > 0 {
+                storeGroups(group, whole, out + position)
+                position += whole * groupSize
+                group &+= UInt64(whole)
+            }
+            if position < count { partial(0, count - position) }
         }
     }
 

@@ -48,7 +48,8 @@ public enum EngineChoice: Sendable, Hashable, CustomStringConvertible {
         devices.first { $0.isGPUOrAccelerator && !$0.isSimulator }
     }
 
-    /// Makes the engine: `threads` is for the CPU engine, `selfCheck` for an OpenCL engine.
+    /// Makes the engine: `threads` is for the CPU engine, `selfCheck` for an OpenCL engine. A `TENSORSEED_CPU_PATH`
+    /// that names no path this processor has is an error here (`CPUPathError`), before anything is generated.
     ///
     /// `discover` lists the OpenCL devices (replaceable for tests). `BitFlipTestHook` applies here.
     public func select(threads: Int? = nil, selfCheck: Bool = true,
@@ -61,9 +62,10 @@ public enum EngineChoice: Sendable, Hashable, CustomStringConvertible {
     private func selectEngine(threads: Int?, selfCheck: Bool, discover: () throws -> [OpenCLDeviceInfo]) throws -> Selection {
         switch self {
         case .cpu:
-            return Selection(engine: CPUEngine(threads: threads), reason: "cpu: the CPU engine, as requested")
+            let cpu = try CPUEngine(threads: threads, path: CPUPath.fromEnvironment())
+            return Selection(engine: cpu, reason: "cpu: the CPU engine (\(cpu.path) path), as requested")
         case .auto:
-            let cpu = CPUEngine(threads: threads)
+            let cpu = try CPUEngine(threads: threads, path: CPUPath.fromEnvironment())
             let devices: [OpenCLDeviceInfo]
             do { devices = try discover() } catch {
                 return Selection(engine: cpu, reason: "auto: OpenCL unavailable (\(error)); using the CPU engine")

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Issue 13's per-path figures: the CPU engine on each instruction-set path this processor supports
+# (TENSORSEED_CPU_PATH=baseline|avx2|avx512), in one run:
+#   1. `tensorseed bench --device cpu` of the uniform, normal and truncated normal streams (2^26 float32, all cores);
+#   2. the raw bfloat16/float16/float32 rates of each path (CPUPathThroughputTests, TENSORSEED_BENCH=1);
+#   3. `tensorseed init` of the TinyLlama-1.1B layout (tinyllama-1.1b-config.json, bf16, 2.2 GB) into /dev/shm;
+#   4. peers.py (torch, numpy, JAX, memset) on the default (widest) path.
+#
+#   Benchmarks/cpu-paths/run.sh    # after `swift build -c release -Xswiftc -enable-testing --build-tests`
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+binary=.build/release/tensorseed
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
+     "$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|fma|avx512(f|bw|dq|vl))$' | xargs)"
+echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), revision $(git rev-parse --short HEAD), load: $(cut -d' ' -f1-3 /proc/loadavg)"
+paths=$(for p in baseline avx2 avx512; do TENSORSEED_CPU_PATH=$p "$binary" bench --device cpu --elements 1024 --repeats 1 \
+        --distributions uniform >/dev/null 2>&1 && echo $p; done)
+for p in $paths; do
+    echo "== $p: $binary bench --device cpu --distributions uniform,normal,truncated_normal"
+    TENSORSEED_CPU_PATH=$p "$binary" bench --device cpu --distributions uniform,normal,truncated_normal | grep -E '^(engine|cpu)'
+done
+echo "== raw storage rates: TENSORSEED_BENCH=1 swift test -c release --filter CPUPathThroughputTests"
+TENSORSEED_BENCH=1 swift test -c release -Xswiftc -enable-testing --skip-build --disable-swift-testing \
+    --filter CPUPathThroughputTests 2>&1 | grep -E '^raw|error'
+folder=$(mktemp -d /dev/shm/tensorseed-init.XXXXXX)
+trap 'rm -rf "$folder"' EXIT
+"$binary" init --preset mlp-mnist --output "$folder/warm.safetensors" --quiet --force >/dev/null
+for p in $paths; do
+    for round in 1 2; do
+        echo "== $p: $binary init Benchmarks/cpu-paths/tinyllama-1.1b-config.json --output /dev/shm/... --device cpu (round $round)"
+        TENSORSEED_CPU_PATH=$p "$binary" init Benchmarks/cpu-paths/tinyllama-1.1b-config.json --output "$folder/m.safetensors" \
+            --force --quiet --device cpu
+        rm -f "$folder/m.safetensors"
+    done
+done
+echo "== python3 Benchmarks/peers/peers.py --markdown --tensorseed $binary (default path)"
+python3 Benchmarks/peers/peers.py --markdown --tensorseed "$binary"

@@ -34,7 +34,8 @@ struct DevicesCommand: ParsableCommand {
 
     @Flag(help: "Run the conformance battery on every engine (or those given with --device) and print PASS or FAIL for each.")
     var check = false
-    @Option(help: ArgumentHelp("With --check: check only this engine (cpu or opencl:P.D); repeatable.", valueName: "cpu|opencl:P.D"))
+    @Option(help: ArgumentHelp("With --check: check only this engine (cpu, cpu:baseline|avx2|avx512 or opencl:P.D); repeatable.",
+                               valueName: "cpu|cpu:PATH|opencl:P.D"))
     var device: [String] = []
     @Option(help: ArgumentHelp("With --check: the battery's size, full or small (default: small for simulators, full otherwise).",
                                valueName: "full|small"))
@@ -70,9 +71,11 @@ struct DevicesCommand: ParsableCommand {
         }
     }
 
-    /// The battery on the CPU engine and every device (or those named), then exit status 1 on any FAIL.
+    /// The battery on the CPU engine (as `--device cpu` picks it, then forced to each instruction-set path this
+    /// processor has) and every device (or those named), then exit status 1 on any FAIL.
     private func runCheck(devices: [OpenCLDeviceInfo]) throws {
         var choices: [(choice: EngineChoice, device: OpenCLDeviceInfo?)] = [(.cpu, nil)]
+            + CPUPath.supported.map { (.cpuPath($0), nil) }   // each instruction-set path of the CPU engine on its own
             + devices.map { (.opencl(platform: $0.platformIndex, device: $0.deviceIndex), $0) }
         if !device.isEmpty {
             let named = try device.map { try EngineChoice(parsing: $0) }

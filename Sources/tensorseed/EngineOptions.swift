@@ -8,7 +8,8 @@ import Glibc
 struct EngineOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Engine: auto (first GPU or accelerator, else the CPU engine), cpu, or opencl:P.D "
                                + "(see 'tensorseed devices'). The CPU engine runs the widest instruction set the processor has "
-                               + "(avx512, avx2, else baseline); TENSORSEED_CPU_PATH=baseline|avx2|avx512 forces one.", valueName: "auto|cpu|opencl:P.D"))
+                               + "(avx512, avx2, else baseline); cpu:PATH or TENSORSEED_CPU_PATH=baseline|avx2|avx512 forces one.",
+                               valueName: "auto|cpu|cpu:PATH|opencl:P.D"))
     var device: String = "auto"
     @Flag(help: "Do not spot-check OpenCL results against the CPU stream (on by default: 8 elements per chunk).")
     var noSelfCheck = false

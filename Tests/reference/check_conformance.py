@@ -89,6 +89,20 @@ def main():
             check(table.get(engine, "").startswith("PASS"), f"{what} ({engine}) passes the battery: {table.get(engine)!r}")
         check(r.returncode == 0, f"exit status 0 when every engine passes (got {r.returncode}; {r.stderr.strip()!r})")
         check("small battery" in table.get(oclgrind, ""), f"the simulator gets the small battery: {table.get(oclgrind)!r}")
+        # Every instruction-set path of the CPU engine this processor has is a row of its own (issue 13).
+        flags = open("/proc/cpuinfo").read()
+        paths = ["baseline"] + (["avx2"] if " avx2" in flags and " fma" in flags else []) \
+            + (["avx512"] if all(f" avx512{x}" in flags for x in ("f", "bw", "dq", "vl")) else [])
+        path_rows = dict(re.findall(r"^cpu:(\w+)\s+((?:PASS|FAIL).*)$", r.stdout, re.M))
+        for path in paths:
+            check(path_rows.get(path, "").startswith("PASS"), f"the CPU engine's {path} path passes: {path_rows.get(path)!r}")
+        hooked = dict(env, TENSORSEED_TEST_FLIP_BIT=f"cpu:{paths[-1]}")
+        r = subprocess.run([binary, "devices", "--check", "--size", "small", "--device", f"cpu:{paths[-1]}", "--device", "cpu:baseline"],
+                           env=hooked, capture_output=True, text=True, timeout=600)
+        path_rows = dict(re.findall(r"^cpu:(\w+)\s+((?:PASS|FAIL).*)$", r.stdout, re.M))
+        if paths[-1] != "baseline":
+            check(r.returncode == 1 and path_rows.get(paths[-1], "").startswith("FAIL") and path_rows.get("baseline", "").startswith("PASS"),
+                  f"a path with a flipped bit fails on its own row (exit {r.returncode}):\n{r.stdout}")
 
         # The test hook: PoCL flips bit 0 of element 7 of every stream.
         hooked = dict(env, TENSORSEED_TEST_FLIP_BIT=pocl)

@@ -78,7 +78,8 @@ public final class ConformanceRunner: @unchecked Sendable {
         case let .published(bits):
             bytes = bits.flatMap { bits in (0..<4).map { UInt8(truncatingIfNeeded: bits >> (8 * $0)) } }
         case .cpuEngine:
-            bytes = try result(check, engine: CPUEngine(threads: threads), choice: .cpu)
+            // The baseline path: Sources/TensorSeed/Stream as written, which every fast path mirrors.
+            bytes = try result(check, engine: CPUEngine(threads: threads, path: .baseline), choice: .cpuPath(.baseline))
         }
         references[check] = bytes
         return bytes

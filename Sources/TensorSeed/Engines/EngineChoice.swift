@@ -6,16 +6,22 @@
 public enum EngineChoice: Sendable, Hashable, CustomStringConvertible {
     /// The first GPU or accelerator, else the CPU engine.
     case auto
-    /// The CPU engine.
+    /// The CPU engine (on the path `TENSORSEED_CPU_PATH` names, else the widest this processor has).
     case cpu
+    /// The CPU engine on one instruction-set path ("cpu:baseline", "cpu:avx2", "cpu:avx512"); an error where the
+    /// processor lacks it.
+    case cpuPath(CPUPath)
     /// OpenCL device `device` of platform `platform`.
     case opencl(platform: Int, device: Int)
 
-    /// Parses "auto", "cpu" or "opencl:P.D".
+    /// Parses "auto", "cpu", "cpu:PATH" or "opencl:P.D".
     public init(parsing text: String) throws {
         switch text {
         case "auto": self = .auto
         case "cpu": self = .cpu
+        case _ where text.hasPrefix("cpu:"):
+            guard let path = CPUPath(rawValue: String(text.dropFirst(4))) else { throw EngineChoiceError.invalidSpecification(text) }
+            self = .cpuPath(path)
         default:
             let prefix = "opencl:"
             let parts = text.hasPrefix(prefix) ? text.dropFirst(prefix.count).split(separator: ".", omittingEmptySubsequences: false) : []
@@ -30,6 +36,7 @@ public enum EngineChoice: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .auto: return "auto"
         case .cpu: return "cpu"
+        case let .cpuPath(path): return "cpu:\(path)"
         case let .opencl(p, d): return "opencl:\(p).\(d)"
         }
     }
@@ -55,7 +62,8 @@ public enum EngineChoice: Sendable, Hashable, CustomStringConvertible {
     public func select(threads: Int? = nil, selfCheck: Bool = true,
                        discover: () throws -> [OpenCLDeviceInfo] = OpenCLDiscovery.devices) throws -> Selection {
         let selection = try selectEngine(threads: threads, selfCheck: selfCheck, discover: discover)
-        let identifier = (selection.engine as? OpenCLEngine)?.device.identifier ?? "cpu"
+        var identifier = (selection.engine as? OpenCLEngine)?.device.identifier ?? "cpu"
+        if case .cpuPath = self { identifier = description }
         return BitFlipTestHook.apply(selection, identifier: identifier)
     }
 
@@ -64,6 +72,8 @@ public enum EngineChoice: Sendable, Hashable, CustomStringConvertible {
         case .cpu:
             let cpu = try CPUEngine(threads: threads, path: CPUPath.fromEnvironment())
             return Selection(engine: cpu, reason: "cpu: the CPU engine (\(cpu.path) path), as requested")
+        case let .cpuPath(path):
+            return Selection(engine: try CPUEngine(threads: threads, path: path), reason: "\(description): the CPU engine on the \(path) path, as requested")
         case .auto:
             let cpu = try CPUEngine(threads: threads, path: CPUPath.fromEnvironment())
             let devices: [OpenCLDeviceInfo]
@@ -107,7 +117,7 @@ public enum EngineChoiceError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case let .invalidSpecification(text):
-            return "invalid device '\(text)': use auto, cpu or opencl:P.D (P, D: indices from 'tensorseed devices')"
+            return "invalid device '\(text)': use auto, cpu, cpu:baseline|avx2|avx512 or opencl:P.D (P, D: indices from 'tensorseed devices')"
         case let .openCLUnavailable(requested, reason):
             return "device \(requested) requested but OpenCL is unavailable: \(reason)"
         case let .noSuchDevice(requested, available):

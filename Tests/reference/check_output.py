@@ -145,9 +145,22 @@ def check_signals(binary, tmp, check):
     with open(spec, "w") as f:
         json.dump(BIG, f)
     out = os.path.join(tmp, "hup.safetensors")
-    p = subprocess.Popen([binary, "init", spec, "--output", out, "--device", "cpu", "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    wait_for_temporary(tmp, p)
-    p.send_signal(signal.SIGHUP)
+    # The signal must arrive mid-write: the writer is stopped as soon as its temporary file appears, and the signal
+    # sent only if it is still running (delivered on SIGCONT); a writer that finished first (a fast machine) is
+    # removed and the run repeated, up to five times.
+    for attempt in range(5):
+        p = subprocess.Popen([binary, "init", spec, "--output", out, "--device", "cpu", "--quiet", "--threads", "1"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        wait_for_temporary(tmp, p)
+        p.send_signal(signal.SIGSTOP)
+        time.sleep(0.05)
+        if p.poll() is None:
+            p.send_signal(signal.SIGHUP)
+            p.send_signal(signal.SIGCONT)
+            break
+        p.communicate(timeout=120)
+        if os.path.exists(out):
+            os.remove(out)
     _, err = p.communicate(timeout=120)
     check(p.returncode == 129 and "interrupted by signal 1" in err and os.listdir(tmp) == ["big.json"],
           f"SIGHUP mid-write: exit 129, nothing left (exit {p.returncode}, {err.strip()!r}, {os.listdir(tmp)})")

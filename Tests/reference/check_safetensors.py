@@ -30,6 +30,9 @@ import tempfile
 import time
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from check_support import signal_mid_write  # noqa: E402
 from safetensors import safe_open
 from safetensors.numpy import load_file
 
@@ -129,10 +132,12 @@ def main():
         check(r.returncode == 0 and run([binary, "verify", out]).returncode == 0, "--force overwrites (default preset)")
 
         big = os.path.join(tmp, "big.safetensors")
-        p = subprocess.Popen([binary, "init", "--preset", "gpt2-small", "--output", big, "--device", "cpu", "--chunk-mib", "4"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(0.4)
-        p.send_signal(signal.SIGINT)
+        def start():
+            if os.path.exists(big):
+                os.remove(big)   # a run that finished before it could be interrupted (signal_mid_write repeats it)
+            return subprocess.Popen([binary, "init", "--preset", "gpt2-small", "--output", big, "--device", "cpu", "--chunk-mib", "4"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        p = signal_mid_write(start, tmp, signal.SIGINT)
         _, err = p.communicate()
         left = sorted(os.listdir(tmp))
         check(p.returncode == 130 and "interrupted" in err and left == ["model.safetensors", "raw.f32", "spec.json"],

@@ -32,3 +32,28 @@ def safetensors_tensors(path):
     """Each tensor's raw bytes by name."""
     header, body = safetensors_parts(path)
     return {name: body[e["data_offsets"][0]:e["data_offsets"][1]] for name, e in header.items() if name != "__metadata__"}
+
+
+def signal_mid_write(start, folder, sig, attempts=5, timeout=30):
+    """Starts a writer with `start()` (a Popen), waits until a temporary file of ours appears in `folder`, stops the
+    writer and, if it is still running, sends `sig` (delivered on SIGCONT), so that the signal always arrives mid-write
+    however fast the machine is. A writer that finished before it could be stopped is started again (`start` removes
+    what the earlier run left), up to `attempts` times. Returns the Popen."""
+    import os
+    import signal
+    import time
+    for _ in range(attempts):
+        p = start()
+        deadline = time.time() + timeout
+        while time.time() < deadline and p.poll() is None:
+            if os.path.isdir(folder) and any(".tensorseed-" in f for f in os.listdir(folder)):
+                break
+            time.sleep(0.002)
+        p.send_signal(signal.SIGSTOP)
+        time.sleep(0.05)
+        if p.poll() is None:
+            p.send_signal(sig)
+            p.send_signal(signal.SIGCONT)
+            return p
+        p.communicate()
+    return p

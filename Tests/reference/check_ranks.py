@@ -308,6 +308,27 @@ def check_tensor_parallel(binary, tmp, check):
     ok = r.returncode == 0 and all(got[k].tobytes() == (w[:, 5:37] if k.endswith("o_proj.weight") else w[100:] if k == "lm_head.weight" else w).tobytes()
                                    for k, w in whole.items())
     check(ok and run([binary, "verify", "--quiet", path]).returncode == 0, f"--slice PATTERN=DIM:START:END cuts those ranges exactly ({r.stderr.strip()!r})")
+    # The same cut from a spec file: a tensor's "slice" field (every scheme family: uniform, normal, orthogonal, eye).
+    schemes = [{"name": "kaiming_uniform", "a": 2.23606797749979, "nonlinearity": "leaky_relu"}, {"name": "normal", "std": 0.02},
+               {"name": "orthogonal"}, {"name": "eye"}, {"name": "trunc_normal", "std": 0.02}]
+    whole_spec = {"seed": 9, "dtype": "f16", "tensors": [{"name": f"t{i}", "shape": [24, 40], "scheme": sc} for i, sc in enumerate(schemes)]}
+    cuts = [(1, 3, 29), (0, 5, 24), (1, 0, 17), (0, 2, 9), (1, 39, 40)]
+    sliced_spec = json.loads(json.dumps(whole_spec))
+    for t, (dim, start, end) in zip(sliced_spec["tensors"], cuts):
+        t["slice"] = {"dim": dim, "start": start, "end": end}
+    paths = []
+    for label, content in (("whole", whole_spec), ("sliced", sliced_spec)):
+        spec_path, out = os.path.join(tmp, f"slice-{label}.json"), os.path.join(tmp, f"slice-{label}.safetensors")
+        with open(spec_path, "w") as f:
+            json.dump(content, f)
+        r = run([binary, "init", spec_path, "--output", out, "--quiet"])
+        paths.append(out if r.returncode == 0 else None)
+    whole, _ = tensors(paths[0]) if paths[0] else ({}, {})
+    got, _ = tensors(paths[1]) if paths[1] else ({}, {})
+    ok = bool(whole) and bool(got) and all(
+        got[f"t{i}"].tobytes() == (whole[f"t{i}"][:, s:e] if d == 1 else whole[f"t{i}"][s:e]).tobytes() for i, (d, s, e) in enumerate(cuts))
+    check(ok and run([binary, "verify", "--quiet", paths[1]]).returncode == 0,
+          "a spec's \"slice\" field writes exactly that part of the whole tensor (uniform, normal, orthogonal, eye, truncated normal) and verifies")
     r = run([binary, "init", spec, "--tensor-parallel", "3/3", "--output", os.path.join(tmp, "no.safetensors")])
     check(r.returncode != 0 and len(error_lines(r.stderr)) == 1 and not os.path.exists(os.path.join(tmp, "no.safetensors")),
           f"--tensor-parallel 3/3 is refused with one line ({r.stderr.strip()!r})")

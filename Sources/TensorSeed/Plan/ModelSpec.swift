@@ -142,8 +142,8 @@ public enum ModelSpec {
             throw SpecError(location: location, message: "field \"name\" must be a string, got \(nameValue.kind)", path: here + [.key("name")])
         }
         location += " " + PrintableText.quoted(name)
-        if let extra = fields.keys.map(\.text).sorted().first(where: { !["name", "shape", "dtype", "scheme"].contains($0) }) {
-            throw SpecError(location: location, message: "unknown field \"\(extra)\" (known: name, shape, dtype, scheme)", path: here + [.key(extra)])
+        if let extra = fields.keys.map(\.text).sorted().first(where: { !["name", "shape", "dtype", "scheme", "slice"].contains($0) }) {
+            throw SpecError(location: location, message: "unknown field \"\(extra)\" (known: name, shape, dtype, scheme, slice)", path: here + [.key(extra)])
         }
         guard let shapeValue = fields["shape"] else { throw SpecError(location: location, message: "field \"shape\" is missing", path: here) }
         guard let dims = shapeValue.array else {
@@ -171,8 +171,38 @@ public enum ModelSpec {
         guard TensorShape.byteCount(shape, elementSize: dtype.byteSize) != nil else {
             throw SpecError(location: location, message: "field \"shape\" \(shape) of \(dtype.rawValue) is more than 2^63 - 1 bytes", path: here + [.key("shape")])
         }
-        do { return try TensorJob(name: name, shape: shape, dtype: dtype, scheme: scheme) } catch let error as SchemeError {
+        let job: TensorJob
+        do { job = try TensorJob(name: name, shape: shape, dtype: dtype, scheme: scheme) } catch let error as SchemeError {
             throw SpecError(location: location, message: "field \"scheme\": \(error)", path: here + [.key(fields["scheme"] == nil ? "shape" : "scheme")])
+        }
+        guard let sliceValue = fields["slice"] else { return job }
+        return try sliced(job, sliceValue, location: location, path: here + [.key("slice")])
+    }
+
+    /// A tensor's `"slice": {"dim": D, "start": S, "end": E}` (E defaults to the dimension's size): only the indices
+    /// `S ..< E` along dimension `D` of the tensor are written, byte-identical to that part of the whole tensor
+    /// (`TensorSlice`; the CLI's `--slice PATTERN=D:S:E` and `--tensor-parallel` make the same).
+    private static func sliced(_ job: TensorJob, _ value: JSONValue, location: String, path: [SpecPathComponent]) throws -> TensorJob {
+        guard let fields = value.object else {
+            throw SpecError(location: location, message: "field \"slice\" must be an object like {\"dim\": 0, \"start\": 0, \"end\": 64}, got \(value.kind)", path: path)
+        }
+        if let extra = fields.keys.map(\.text).sorted().first(where: { !["dim", "start", "end"].contains($0) }) {
+            throw SpecError(location: location, message: "unknown field \"slice.\(extra)\" (known: dim, start, end)", path: path + [.key(extra)])
+        }
+        func integer(_ key: String) throws -> Int? {
+            guard let v = fields[key] else { return nil }
+            guard let n = v.int, n >= 0 else {
+                throw SpecError(location: location, message: "field \"slice.\(key)\" must be an integer >= 0, got \(v.rendered)", path: path + [.key(key)])
+            }
+            return n
+        }
+        guard let dim = try integer("dim") else { throw SpecError(location: location, message: "field \"slice.dim\" is missing", path: path) }
+        let start = try integer("start") ?? 0
+        let end = try integer("end") ?? (dim < job.shape.count ? job.shape[dim] : 0)
+        do {
+            return try TensorJob(slicing: job, TensorSlice(fullShape: job.shape, dimension: dim, start: start, end: end))
+        } catch let error as SliceError {
+            throw SpecError(location: location, message: "field \"slice\": \(error)", path: path)
         }
     }
 }

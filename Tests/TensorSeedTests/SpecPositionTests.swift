@@ -186,7 +186,7 @@ final class SpecPositionTests: XCTestCase {
         Mistake(json: ("{\"name\": \"xavier_uniform\"}", "{\"name\": «\"xavier\"}"), yaml: ("{name: xavier_uniform}", "{name: «xavier}"),
                 message: "tensors[0] \"fc.weight\": field \"scheme.name\" unknown scheme 'xavier' (known: \(SchemeJSON.names.joined(separator: ", ")))"),
         Mistake(json: ("\"shape\": [4]}", "\"shape\": [4], \"shap\": «[4]}"), yaml: ("  - name: fc.bias\n", "  - name: fc.bias\n    shap: «[4]\n"),
-                message: "tensors[1] \"fc.bias\": unknown field \"shap\" (known: name, shape, dtype, scheme)"),
+                message: "tensors[1] \"fc.bias\": unknown field \"shap\" (known: name, shape, dtype, scheme, slice)"),
         Mistake(json: ("\"shape\": [4]}", "\"shape\": [4], \"dtype\": «\"int8\"}"), yaml: ("  - name: fc.bias\n", "  - name: fc.bias\n    dtype: «int8\n"),
                 message: "tensors[1] \"fc.bias\": field \"dtype\" must be one of f32, f16, bf16, f64, got \"int8\""),
         Mistake(json: ("{\"name\": \"zeros\"}", "{\"name\": \"zeros\", \"std\": «1}"), yaml: ("      name: zeros", "      name: zeros\n      std: «1"),

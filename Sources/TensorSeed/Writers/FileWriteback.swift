@@ -15,14 +15,7 @@ enum FileWriteback {
     private typealias SyncFileRange = @convention(c) (Int32, off_t, off_t, UInt32) -> Int32
 
     /// `sync_file_range` from the C library, if present.
-    private static let syncFileRange: SyncFileRange? = {
-        #if os(Linux)
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sync_file_range") else { return nil }
-        return unsafeBitCast(symbol, to: SyncFileRange.self)
-        #else
-        return nil
-        #endif
-    }()
+    private static let syncFileRange: SyncFileRange? = CLibrarySymbol.lookup("sync_file_range", as: SyncFileRange.self)
 
     /// `SYNC_FILE_RANGE_WAIT_BEFORE`, `_WRITE`, `_WAIT_AFTER` (linux/fs.h; stable kernel ABI).
     private static let waitBefore: UInt32 = 1, write: UInt32 = 2, waitAfter: UInt32 = 4

@@ -23,14 +23,7 @@ public enum NoReplaceRename {
     private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
 
     /// `renameat2` from the C library, if present.
-    private static let renameat2: RenameAt2? = {
-        #if os(Linux)
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return nil }
-        return unsafeBitCast(symbol, to: RenameAt2.self)
-        #else
-        return nil
-        #endif
-    }()
+    private static let renameat2: RenameAt2? = CLibrarySymbol.lookup("renameat2", as: RenameAt2.self)
 
     /// `RENAME_NOREPLACE` (linux/fs.h; stable kernel ABI). `AT_FDCWD` is -100 on Linux.
     private static let renameNoReplace: UInt32 = 1, atCurrentFolder: Int32 = -100

@@ -9,9 +9,13 @@ A Llama-shaped model of 1.1B parameters (TinyLlama-1.1B's shape: hidden 2048, in
   init       tensorseed.hf.init_(model) of a model already allocated on CPU (meta, then to_empty)
              vs transformers' AutoModelForCausalLM.from_config(config) (allocation + its own init)
              and vs transformers' initialize_weights() alone on the same allocated model
-  save       tensorseed.hf.save_pretrained(config, folder) (streamed: two 64 MiB buffers)
-             and with via_transformers=True (allocate, init_, transformers' save_pretrained)
-             vs from_config(config) + model.save_pretrained(folder)
+  save       tensorseed.hf.save_pretrained(config, folder) (streamed: two 64 MiB buffers; every file fsync'd, the
+             default) vs from_config(config) + model.save_pretrained(folder) + an fsync of each file it wrote;
+             and, like for like with transformers' own save_pretrained (which leaves its files to the page cache),
+             save_pretrained(..., fsync=False) vs from_config(config) + model.save_pretrained(folder);
+             and with via_transformers=True (allocate, init_, transformers' save_pretrained, fsync)
+
+Before each save case, untimed, os.sync() empties the page cache of earlier cases' dirty data.
 
 Each case runs in its own process (so that its peak resident memory, from getrusage, is its own); the best of
 --repeat runs is reported, with the host's CPU model and thread count. Do not record numbers while other heavy
@@ -32,7 +36,14 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "python"))
 
 CASES = ["tensorseed_init", "transformers_from_config", "transformers_initialize_weights",
-         "tensorseed_save_pretrained", "tensorseed_save_pretrained_via_transformers", "transformers_from_config_save_pretrained"]
+         "tensorseed_save_pretrained", "transformers_from_config_save_pretrained_fsync",
+         "tensorseed_save_pretrained_no_fsync", "transformers_from_config_save_pretrained",
+         "tensorseed_save_pretrained_via_transformers"]
+#: (ours, theirs) pairs whose ratio is printed: the same work, the same durability.
+PAIRS = [("tensorseed_init", "transformers_from_config"), ("tensorseed_init", "transformers_initialize_weights"),
+         ("tensorseed_save_pretrained", "transformers_from_config_save_pretrained_fsync"),
+         ("tensorseed_save_pretrained_no_fsync", "transformers_from_config_save_pretrained"),
+         ("tensorseed_save_pretrained_via_transformers", "transformers_from_config_save_pretrained_fsync")]
 
 
 def llama_config(layers, dtype):
@@ -70,15 +81,20 @@ def run_case(case, layers, dtype_name, output):
         start = time.perf_counter()
         model = transformers.AutoModelForCausalLM.from_config(config, dtype=dtype)
         seconds = time.perf_counter() - start
-    elif case in ("tensorseed_save_pretrained", "tensorseed_save_pretrained_via_transformers"):
+    elif case.startswith("tensorseed_save_pretrained"):
+        os.sync()
         start = time.perf_counter()
-        hf.save_pretrained(config, folder, seed=0, dtype=dtype, via_transformers=case.endswith("via_transformers"))
+        hf.save_pretrained(config, folder, seed=0, dtype=dtype, via_transformers=case.endswith("via_transformers"),
+                           fsync=not case.endswith("no_fsync"))
         seconds = time.perf_counter() - start
         model = None
-    elif case == "transformers_from_config_save_pretrained":
+    elif case.startswith("transformers_from_config_save_pretrained"):
+        os.sync()
         start = time.perf_counter()
         model = transformers.AutoModelForCausalLM.from_config(config, dtype=dtype)
         model.save_pretrained(folder)
+        if case.endswith("fsync"):
+            hf._fsync_files(folder)
         seconds = time.perf_counter() - start
     else:
         raise SystemExit(f"unknown case {case}")
@@ -128,9 +144,7 @@ def main():
             row = best[case]
             params = f", {row['parameters'] / 1e9:.2f}B parameters" if row["parameters"] else ""
             print(f"{case:45s} {row['seconds']:8.2f} s   peak RSS {row['peak_rss_bytes'] / 2**30:6.2f} GiB{params}")
-    for ours, theirs in (("tensorseed_init", "transformers_from_config"), ("tensorseed_init", "transformers_initialize_weights"),
-                         ("tensorseed_save_pretrained", "transformers_from_config_save_pretrained"),
-                         ("tensorseed_save_pretrained_via_transformers", "transformers_from_config_save_pretrained")):
+    for ours, theirs in PAIRS:
         if ours in best and theirs in best:
             print(f"{ours} vs {theirs}: {best[theirs]['seconds'] / best[ours]['seconds']:.2f}x")
 

@@ -563,16 +563,24 @@ def save_and_load(model_type):
     vocab = config.vocab_size
     tokens = torch.randint(0, vocab, (2, 32), generator=torch.Generator().manual_seed(0))
     states = {}
-    for way, kwargs in (("streamed", {}), ("sharded", {"max_shard_size": "100KB"}), ("via-transformers", {"via_transformers": True})):
+    for way, kwargs in (("streamed", {}), ("sharded", {"max_shard_size": "100KB"}), ("via-transformers", {"via_transformers": True}),
+                        ("no-fsync", {"fsync": False})):
         folder = WORK / f"hf-{model_type}-{way}"
         from tensorseed import _safetensors
         chunk = _safetensors.CHUNK_BYTES
         if way == "sharded":  # small chunks: many per tensor, the two buffers alternating across tensors and files
             _safetensors.CHUNK_BYTES = 4000
+        synced, real_fsync = [], os.fsync
+        os.fsync = lambda fd: (synced.append(os.readlink(f"/proc/self/fd/{fd}")), real_fsync(fd))
         try:
             hf.save_pretrained(config, folder, seed=11, **kwargs)
         finally:
             _safetensors.CHUNK_BYTES = chunk
+            os.fsync = real_fsync
+        on_disk = {Path(p).name for p in synced}
+        expected = set() if way == "no-fsync" else {p.name for p in folder.iterdir() if p.is_file()}
+        check(expected <= on_disk and (way != "no-fsync" or not on_disk),
+              f"{model_type} {way}: fsync of {sorted(expected - on_disk) or sorted(on_disk) if way == 'no-fsync' else 'every file'}")
         check((folder / "config.json").is_file(), f"{model_type} {way}: config.json written")
         check(not [p for p in folder.iterdir() if p.name.startswith(".")], f"{model_type} {way}: no temporary file left")
         model, info = transformers.AutoModelForCausalLM.from_pretrained(folder, output_loading_info=True)
@@ -582,7 +590,7 @@ def save_and_load(model_type):
             loss = model(input_ids=tokens, labels=tokens).loss.item()
         check(abs(loss - math.log(vocab)) < 0.15 * math.log(vocab), f"{model_type} {way}: loss {loss:.3f} near ln({vocab}) = {math.log(vocab):.3f}")
         states[way] = model.state_dict()
-        if way != "via-transformers":
+        if way not in ("via-transformers", "no-fsync"):
             files = sorted(folder.glob("*.safetensors"))
             check((way == "sharded") == (len(files) > 1 and (folder / "model.safetensors.index.json").is_file()),
                   f"{model_type} {way}: {len(files)} file(s)")

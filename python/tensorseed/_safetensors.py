@@ -2,12 +2,16 @@
 stays at two chunks whatever the model's size; a sharded set with ``model.safetensors.index.json`` as transformers'
 ``save_pretrained`` names it. Format (huggingface/safetensors): an 8-byte little-endian header length N, N bytes of
 JSON (padded with spaces to a multiple of 8) mapping each name to ``{"dtype", "shape", "data_offsets"}`` plus
-``"__metadata__"``, then the data. Files are written under temporary names and renamed when complete.
+``"__metadata__"``, then the data. Files are written under temporary names and renamed when complete; with
+``fsync`` (the default, as the CLI does) each is on disk before its rename, written back chunk by chunk while the next
+chunks are generated (``_Writeback``).
 """
+import ctypes
 import json
 import os
 import re
 import struct
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -79,7 +83,45 @@ def _chunks(item, seed, engine, next_buffer):
         yield memoryview(buffer)[: n * item.size]
 
 
-def _write_file(path, items, seed, engine, metadata):
+class _Writeback:
+    """Disk writes that overlap generation and a page cache that stays small, as the CLI's writer does
+    (Sources/TensorSeed/Writers/FileWriteback.swift): after each chunk is written its writeback is started, and the
+    chunk two before is waited for and dropped from the page cache, so about three chunks are ever dirty and the
+    pages of written chunks are reused. Linux's ``sync_file_range(2)`` does this (through ctypes: Python's ``os``
+    lacks it); elsewhere only ``posix_fadvise(POSIX_FADV_DONTNEED)``. Advice only: errors are ignored and the final
+    ``fsync`` reports any write error."""
+
+    #: SYNC_FILE_RANGE_WAIT_BEFORE, _WRITE, _WAIT_AFTER (linux/fs.h; stable kernel ABI).
+    WAIT_BEFORE, WRITE, WAIT_AFTER = 1, 2, 4
+
+    def __init__(self, fd):
+        self.fd, self.in_flight = fd, []
+        self.sync_file_range = None
+        if sys.platform.startswith("linux"):
+            try:
+                function = ctypes.CDLL(None, use_errno=True).sync_file_range
+                function.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]
+                function.restype = ctypes.c_int
+                self.sync_file_range = function
+            except (AttributeError, OSError):
+                pass
+
+    def written(self, offset, length):
+        if self.sync_file_range is not None:
+            self.sync_file_range(self.fd, offset, length, self.WRITE)
+        self.in_flight.append((offset, length))
+        if len(self.in_flight) > 2:
+            offset, length = self.in_flight.pop(0)
+            if self.sync_file_range is not None:
+                self.sync_file_range(self.fd, offset, length, self.WAIT_BEFORE | self.WRITE | self.WAIT_AFTER)
+            if hasattr(os, "posix_fadvise"):
+                try:
+                    os.posix_fadvise(self.fd, offset, length, os.POSIX_FADV_DONTNEED)
+                except OSError:
+                    pass
+
+
+def _write_file(path, items, seed, engine, metadata, fsync=True):
     import numpy as np
 
     buffers = [np.empty(CHUNK_BYTES, np.uint8), np.empty(CHUNK_BYTES, np.uint8)]
@@ -93,26 +135,41 @@ def _write_file(path, items, seed, engine, metadata):
     try:
         with open(temporary, "wb") as file, ThreadPoolExecutor(1) as writer:
             file.write(_header(items, metadata))
+            file.flush()
+            fd, position = file.fileno(), file.tell()
+            writeback = _Writeback(fd) if fsync else None
+
+            def write(data):
+                nonlocal position
+                done = 0
+                while done < len(data):  # unbuffered, at the file's end
+                    done += os.write(fd, data[done:])
+                if writeback is not None:
+                    writeback.written(position, done)
+                position += done
+
             pending = None
             for item in items:
                 for data in _chunks(item, seed, engine, next_buffer):
                     # The library releases the GIL while it generates the next chunk into the other buffer.
                     if pending is not None:
                         pending.result()
-                    pending = writer.submit(file.write, data)
+                    pending = writer.submit(write, data)
             if pending is not None:
                 pending.result()
-            file.flush()
-            os.fsync(file.fileno())
+            if fsync:
+                os.fsync(fd)
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
 
 
-def write_folder(folder, items, *, seed, engine="cpu", max_shard_size="50GB", metadata=None):
+def write_folder(folder, items, *, seed, engine="cpu", max_shard_size="50GB", metadata=None, fsync=True):
     """Writes ``items`` to ``folder/model.safetensors`` or, past ``max_shard_size``, to
-    ``model-0000i-of-0000n.safetensors`` shards and ``model.safetensors.index.json``. Returns the files written."""
+    ``model-0000i-of-0000n.safetensors`` shards and ``model.safetensors.index.json``. Returns the files written.
+    ``fsync=False`` leaves the data in the page cache for the system to write later, as transformers'
+    ``save_pretrained`` does (faster; a power loss may then leave a renamed but incomplete file)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     limit = parse_size(max_shard_size)
@@ -130,7 +187,7 @@ def write_folder(folder, items, *, seed, engine="cpu", max_shard_size="50GB", me
     else:
         names = [f"model-{i + 1:05d}-of-{len(shards):05d}.safetensors" for i in range(len(shards))]
     for name, shard in zip(names, shards):
-        _write_file(folder / name, shard, seed, engine, metadata)
+        _write_file(folder / name, shard, seed, engine, metadata, fsync=fsync)
     written = [folder / n for n in names]
     if len(shards) > 1:
         index = {"metadata": {"total_size": sum(i.nbytes for i in items)},

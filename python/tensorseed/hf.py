@@ -137,7 +137,7 @@ def init_(model, *, seed, rules=None, engine="cpu"):
 
 
 def save_pretrained(config, folder, *, seed, model_class=None, dtype=None, rules=None, engine="cpu",
-                    max_shard_size="50GB", via_transformers=False):
+                    max_shard_size="50GB", via_transformers=False, fsync=True):
     """Writes a freshly initialized checkpoint of ``config`` to ``folder`` (safetensors, config.json and, for
     generative models, generation_config.json), loadable by ``from_pretrained`` with no missing or unexpected keys.
 
@@ -146,7 +146,8 @@ def save_pretrained(config, folder, *, seed, model_class=None, dtype=None, rules
     spelling, default "50GB") a sharded set with ``model.safetensors.index.json``. The data equal ``tensorseed init``
     of ``spec(config)``. ``via_transformers=True`` instead allocates the model, fills it with ``init_`` and calls
     transformers' own ``save_pretrained`` (its file layout, e.g. MoE experts split as in the original checkpoints).
-    Returns the folder."""
+    With ``fsync`` (the default, as ``tensorseed init``) every file is on disk when this returns; ``fsync=False``
+    leaves the data to the page cache, as transformers' ``save_pretrained`` does. Returns the folder."""
     from ._safetensors import Item, write_folder
 
     config = config_of(config)
@@ -157,6 +158,8 @@ def save_pretrained(config, folder, *, seed, model_class=None, dtype=None, rules
         model.tie_weights()
         fill_from_recording(model, rec, seed=seed, engine=engine)
         model.save_pretrained(folder, max_shard_size=max_shard_size)
+        if fsync:
+            _fsync_files(folder)
         return folder
     ignored = set(getattr(model, "_keys_to_ignore_on_save", None) or ())
     items = []
@@ -170,12 +173,25 @@ def save_pretrained(config, folder, *, seed, model_class=None, dtype=None, rules
             value = {"zeros": 0, "ones": 1}.get(entry.scheme["name"], entry.scheme.get("val"))
             items.append(Item(entry.name, entry.shape, str(entry.dtype).replace("torch.", ""), constant=value))
     write_folder(folder, items, seed=seed, engine=engine, max_shard_size=max_shard_size,
-                 metadata={"tensorseed.seed": str(int(seed))})
+                 metadata={"tensorseed.seed": str(int(seed))}, fsync=fsync)
     model.config.dtype = model.dtype
     model.config.save_pretrained(folder)
     if model.can_generate() and getattr(model, "generation_config", None) is not None:
         model.generation_config.save_pretrained(folder)
+    if fsync:
+        _fsync_files(folder)  # config.json and generation_config.json (the safetensors are on disk already)
     return folder
+
+
+def _fsync_files(folder):
+    """Puts every regular file directly in ``folder`` on disk (what transformers' ``save_pretrained`` wrote)."""
+    for path in Path(folder).iterdir():
+        if path.is_file() and not path.is_symlink():
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
 
 
 def main(argv=None):
@@ -192,6 +208,9 @@ def main(argv=None):
     parser.add_argument("--spec", help="write the tensor-list spec here instead (for `tensorseed init SPEC --output ...`)")
     parser.add_argument("--seed", type=int, default=0, help="the seed (default 0)")
     parser.add_argument("--dtype", choices=["f32", "f16", "bf16", "f64"], help="storage type (default: the model's, float32)")
+    parser.add_argument("--no-fsync", action="store_true",
+                        help="leave the files to the page cache instead of waiting until they are on disk "
+                             "(as transformers' save_pretrained does)")
     args = parser.parse_args(argv)
     if bool(args.output) == bool(args.spec):
         parser.error("give exactly one of --output DIR/ or --spec spec.json")
@@ -202,7 +221,7 @@ def main(argv=None):
             tmp.write_text(spec_text(spec(args.config, seed=args.seed, dtype=dtype)))
             os.replace(tmp, args.spec)
         else:
-            save_pretrained(args.config, args.output, seed=args.seed, dtype=dtype)
+            save_pretrained(args.config, args.output, seed=args.seed, dtype=dtype, fsync=not args.no_fsync)
     except (TensorSeedError, OSError, ValueError) as error:
         print(f"tensorseed.hf: {error}", file=sys.stderr)
         return 1

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// Functions of the C library that Swift's Glibc module does not declare (`renameat2`, `sync_file_range`),
+/// Functions of the C library that Swift's Glibc module does not declare (`renameat2`, `sync_file_range`, `fstatfs`),
 /// looked up at run time so that the binary still starts where the C library lacks them.
 enum CLibrarySymbol {
     /// The function `name` of the running C library as `type` (a `@convention(c)` function type), or nil

@@ -29,8 +29,7 @@ public enum RawFloatFile {
             let (data, overflow) = elements.multipliedReportingOverflow(by: bytesPerElement)
             let total = data.addingReportingOverflow(header.count)
             if overflow || total.overflow { throw WriterError.diskFull(path: path, bytes: Int.max) }
-            let reserve = posix_fallocate(fd, 0, off_t(total.partialValue))
-            if reserve == ENOSPC || reserve == EFBIG { throw WriterError.diskFull(path: path, bytes: total.partialValue) }
+            try FileReservation.reserve(fd, bytes: total.partialValue, path: path)
             try writeFully(fd, header, at: 0, path: path)
             var position = header.count
             try produce { bytes in

@@ -180,8 +180,7 @@ public struct SafetensorsWriter: Sendable {
     func stream(_ jobs: [TensorJob], after header: [UInt8], fd: Int32, path: String, generator: TensorGenerator,
                 progress: (_ written: Int) -> Void) throws -> [JSONKey: UInt64] {
         let total = header.count + jobs.reduce(0) { $0 + $1.byteCount }
-        let reserve = posix_fallocate(fd, 0, off_t(total))
-        if reserve == ENOSPC || reserve == EFBIG { throw WriterError.diskFull(path: path, bytes: total) }
+        try FileReservation.reserve(fd, bytes: total, path: path)
 
         let pipeline = WritePipeline(fd: fd, path: path, tensorCount: jobs.count)
         try pipeline.write(header, at: 0)

@@ -37,4 +37,22 @@ final class CPUPathThroughputTests: XCTestCase {
             }
         }
     }
+
+    /// The rate of `TensorDigest` (the writer thread digests every byte it writes), on one thread: its FNV chain is
+    /// one xor and one 64-bit multiply per 8 bytes, so about 8 bytes per 4 cycles is the bound.
+    func testDigestRate() throws {
+        guard ProcessInfo.processInfo.environment["TENSORSEED_BENCH"] == "1" else {
+            throw XCTSkip("set TENSORSEED_BENCH=1 (release build) to measure")
+        }
+        let bytes = [UInt8](repeating: 0x5A, count: 1 << 28)
+        var best = Double.infinity, value: UInt64 = 0
+        for _ in 0..<5 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            var digest = TensorDigest()
+            bytes.withUnsafeBytes { digest.update($0) }
+            value = digest.value
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        print(String(format: "raw digest (one thread): %.3f s, %.2f GB/s (%016llx)", best, Double(bytes.count) / best / 1e9, value))
+    }
 }

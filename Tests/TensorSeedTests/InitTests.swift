@@ -204,6 +204,29 @@ final class InitTests: XCTestCase {
         XCTAssertNotEqual(other.value, whole.value, "a trailing zero byte changes the digest")
     }
 
+    /// The digest against its definition (SPEC.md section 10) written plainly: FNV-1a-64 over little-endian words, the
+    /// last zero-padded, then the byte length; at every length around the word size and at unaligned starts.
+    func testDigestMatchesItsDefinition() {
+        func definition(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+            var hash: UInt64 = 0xCBF2_9CE4_8422_2325, word: UInt64 = 0, filled = 0
+            for byte in bytes {
+                word |= UInt64(byte) << (8 * UInt64(filled))
+                filled += 1
+                if filled == 8 { hash = (hash ^ word) &* 0x0000_0100_0000_01B3; word = 0; filled = 0 }
+            }
+            if filled > 0 { hash = (hash ^ word) &* 0x0000_0100_0000_01B3 }
+            return (hash ^ UInt64(bytes.count)) &* 0x0000_0100_0000_01B3
+        }
+        let bytes = (0..<300).map { UInt8(truncatingIfNeeded: $0 &* 151 &+ 7) }
+        for start in 0..<9 {
+            for length in Array(0...40) + [255, 291 - start] {
+                var digest = TensorDigest()
+                bytes[start..<(start + length)].withUnsafeBytes { digest.update($0) }
+                XCTAssertEqual(digest.value, definition(bytes[start..<(start + length)]), "start \(start), length \(length)")
+            }
+        }
+    }
+
     func testExistingFileIsKeptWithoutForce() throws {
         let out = path("model.safetensors")
         try Data("keep me".utf8).write(to: URL(fileURLWithPath: out))

@@ -30,9 +30,17 @@ public struct TensorDigest: Sendable, Hashable {
                 pendingCount = 0
             }
         }
-        while i + 8 <= n {
-            mix(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)))
-            i += 8
+        // The hash stays in a register across the words (through `self` it went to memory and back each word,
+        // a store-to-load forward on the chain: 2.2x slower).
+        if i + 8 <= n, let base = bytes.baseAddress {
+            var hash = self.hash
+            let words = (n - i) / 8, first = base + i
+            for word in 0 ..< words {
+                hash ^= UInt64(littleEndian: (first + 8 &* word).loadUnaligned(as: UInt64.self))
+                hash &*= StreamID.fnvPrime
+            }
+            self.hash = hash
+            i += 8 * words
         }
         while i < n {
             pending |= UInt64(bytes[i]) << UInt64(8 * pendingCount)

@@ -230,7 +230,8 @@ public struct SafetensorsWriter: Sendable {
     }
 }
 
-/// The writer thread: writes submitted chunks in order and digests them per tensor.
+/// The writer thread: writes submitted chunks in order and, on a thread of its own at the same time, digests
+/// them per tensor (in order too); a staging buffer is free again once both are done with it.
 private final class WritePipeline: @unchecked Sendable {
     let fd: Int32
     let path: String
@@ -243,10 +244,11 @@ private final class WritePipeline: @unchecked Sendable {
         return semaphore
     }()
     private let queue = DispatchQueue(label: "tensorseed.safetensors-writer")
+    private let digestQueue = DispatchQueue(label: "tensorseed.safetensors-digest")
     private let lock = NSLock()
     private var error: WriterError?
     private var written = 0
-    /// Touched only on `queue` until `drain()`.
+    /// Touched only on `digestQueue`, one chunk at a time, until `drain()`.
     var digests: [TensorDigest]
     /// File ranges written whose writeback was started but not waited for (on `queue`).
     private var inFlight: [Range<Int>] = []
@@ -272,7 +274,12 @@ private final class WritePipeline: @unchecked Sendable {
             let bytes = chunk.bytes
             defer { self.slots.signal() }
             guard self.lock.withLock({ self.error == nil }) else { return }
-            for piece in pieces { self.digests[piece.slot].update(UnsafeRawBufferPointer(rebasing: bytes[piece.range])) }
+            let digested = DispatchGroup()
+            self.digestQueue.async(group: digested) {
+                let bytes = chunk.bytes
+                for piece in pieces { self.digests[piece.slot].update(UnsafeRawBufferPointer(rebasing: bytes[piece.range])) }
+            }
+            defer { digested.wait() }
             do {
                 try self.write(bytes, at: offset)
                 self.lock.withLock { self.written += bytes.count }

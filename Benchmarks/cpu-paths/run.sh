@@ -3,8 +3,8 @@
 # (TENSORSEED_CPU_PATH=baseline|avx2|avx512), in one run:
 #   1. `tensorseed bench --device cpu` of the uniform, normal and truncated normal streams (2^26 float32, all cores);
 #   2. the raw bfloat16/float16/float32 rates of each path and the digest's rate (CPUPathThroughputTests, TENSORSEED_BENCH=1);
-#   3. `tensorseed init` of the TinyLlama-1.1B layout (tinyllama-1.1b-config.json, bf16, 2.2 GB) into /dev/shm, and dd
-#      of as many bytes into /dev/shm (the kernel's cost of the file's new pages, a floor for any writer);
+#   3. `tensorseed init` of the TinyLlama-1.1B layout (tinyllama-1.1b-config.json, bf16, 2.2 GB) into /dev/shm, each
+#      after dd of as many bytes into /dev/shm (the kernel's cost of the file's new pages: a floor for any writer);
 #   4. peers.py (torch, numpy, JAX, memset) on the default (widest) path.
 #
 #   Benchmarks/cpu-paths/run.sh    # after `swift build -c release -Xswiftc -enable-testing --build-tests`
@@ -26,16 +26,17 @@ TENSORSEED_BENCH=1 swift test -c release -Xswiftc -enable-testing --skip-build -
 folder=$(mktemp -d /dev/shm/tensorseed-init.XXXXXX)
 trap 'rm -rf "$folder"' EXIT
 "$binary" init --preset mlp-mnist --output "$folder/warm.safetensors" --quiet --force >/dev/null
-# The memory floor of any init into /dev/shm: the same 2.2 GB written by dd (one thread, no generation) into a new
-# tmpfs file, whose pages the kernel must allocate (on a virtual machine whose memory is backed on first touch, this
-# is most of the cost; a page freed a few seconds ago is cheaper than one never used).
-for round in 1 2; do
-    echo "== floor: dd if=/dev/zero of=/dev/shm/... bs=32M count=66 (2.2 GB into new tmpfs pages, round $round)"
-    dd if=/dev/zero of="$folder/floor" bs=32M count=66 2>&1 | tail -1
-    rm -f "$folder/floor"
-done
+# Each init is paired with its memory floor: dd of as many bytes (2.2 GB, one thread, no generation) into a new tmpfs
+# file, whose pages the kernel must allocate as init's are. Both start 5 s after the last file was removed, so that
+# neither gets pages freed a moment before (on a virtual machine whose memory is backed on first touch, a page
+# freed seconds ago is much cheaper than one the guest has handed back).
 for p in $paths; do
     for round in 1 2; do
+        sleep 5
+        echo "== floor: dd if=/dev/zero of=/dev/shm/... bs=32M count=66 (2.2 GB into new tmpfs pages, round $round)"
+        dd if=/dev/zero of="$folder/floor" bs=32M count=66 2>&1 | tail -1
+        rm -f "$folder/floor"
+        sleep 5
         echo "== $p: $binary init Benchmarks/cpu-paths/tinyllama-1.1b-config.json --output /dev/shm/... --device cpu (round $round)"
         TENSORSEED_CPU_PATH=$p "$binary" init Benchmarks/cpu-paths/tinyllama-1.1b-config.json --output "$folder/m.safetensors" \
             --force --quiet --device cpu

@@ -16,8 +16,10 @@ final class CPUPathIdentityTests: XCTestCase {
         .truncatedNormal(mean: 0, std: 1, low: 2.5, high: 4), .truncatedNormal(mean: 1, std: 3, low: -100, high: 100),
     ]
 
-    /// Lengths around the boundaries of 8 and 16 lanes, of a 32-element group, of several groups, and of a task.
-    static let lengths: [Int] = [1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 48, 63, 64, 65, 95, 96, 97, 127, 128, 129, 1000,
+    /// Lengths around the boundaries of 8 and 16 lanes, of a 32-element group, of the wide paths' batches of groups
+    /// (2 on AVX2, 4 on AVX-512: 64 and 128 elements, and a last partial batch of 1, 2 or 3 groups), and of a task.
+    static let lengths: [Int] = [1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 48, 63, 64, 65, 95, 96, 97, 127, 128, 129,
+                                 159, 160, 161, 191, 192, 193, 223, 224, 225, 255, 256, 257, 1000,
                                  CPUEngine.taskSize - 1, CPUEngine.taskSize + 33]
 
     var widePaths: [CPUPath] { CPUPath.supported.filter { $0 != .baseline } }
@@ -53,6 +55,29 @@ final class CPUPathIdentityTests: XCTestCase {
                             XCTFail("\(path) \(type) \(distribution) seed \(stream.seed) stream \(stream.streamID) offset \(offset) " +
                                     "count \(count): first differing element \(first) (run seed \(runSeed))")
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Counter word 1 changes at block 2^32 (group 2^29), which can fall inside one batch of groups of a wide path
+    /// (its lanes then hold two values of word 1): every start from 8 groups before it to 1 after, every length up
+    /// to 12 groups, so that the change lands at every position of a batch, and in a partial last one.
+    func testBatchesAcrossTheCounterCarry() throws {
+        let baseline = try CPUEngine(threads: 1, path: .baseline)
+        let stream = TensorStream(seed: 0x5EED_0000_0000_0013, name: "carry")
+        let carryGroup: UInt64 = 1 << 29
+        for path in widePaths {
+            let wide = try CPUEngine(threads: 1, path: path)
+            for distribution in [Distribution.uniform(low: -3, high: 5), .standardNormal, .truncatedNormal(mean: 1, std: 3, low: -100, high: 100)] {
+                for startGroup in (carryGroup - 8)...(carryGroup + 1) {
+                    for groups in 1...12 {
+                        let offset = 32 * startGroup, count = 32 * groups
+                        let expected = try baseline.generate(stream: stream, offset: offset, count: count, distribution: distribution)
+                        let got = try wide.generate(stream: stream, offset: offset, count: count, distribution: distribution)
+                        XCTAssertTrue(got.map(\.bitPattern) == expected.map(\.bitPattern),
+                                      "\(path) \(distribution) groups \(startGroup) ..< \(startGroup + UInt64(groups))")
                     }
                 }
             }

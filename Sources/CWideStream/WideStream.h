@@ -257,9 +257,23 @@ TS_INLINE ts_floatL clampBetween(ts_floatL x, float low, float high) {
     return TS_FLOATS(select((ts_uintL)(raised > highLanes), TS_BITS(highLanes), TS_BITS(raised)));
 }
 
-/// `truncatedErfArgument`: u·erfWidth + erfLow kept in ±(1 − 2^-24).
-TS_INLINE ts_floatL truncatedErfArgument(ts_uintL w, float erfLow, float erfWidth) {
-    return clampBetween(uniformClosedOpen(w) * erfWidth + erfLow, -0x1.fffffep-1f, 0x1.fffffep-1f);
+/// `truncatedErfArgument`: u·erfWidth + erfLow kept in ±(1 − 2^-24), by a clamp that the caller may skip when
+/// `erfArgumentNeedsClamp` says it changes no lane.
+TS_INLINE ts_floatL truncatedErfArgument(ts_uintL w, float erfLow, float erfWidth, int clamp) {
+    const ts_floatL y = uniformClosedOpen(w) * erfWidth + erfLow;
+    return clamp ? clampBetween(y, -0x1.fffffep-1f, 0x1.fffffep-1f) : y;
+}
+
+/// Whether truncatedErfArgument's clamp can change some value of a fill (not in the Swift code, which always
+/// clamps; the same values either way). u·erfWidth + erfLow is monotonic in u, each rounded step being so, so
+/// over u = 0 ... 1 − 2^-24 (the values of uniformClosedOpen) it stays between its values at the two ends; where
+/// both lie in ±(1 − 2^-24), x < low and x > high are false in every lane and the clamp returns x unchanged. Any
+/// other case (an end outside, a NaN) clamps. torch's default bounds (±2 std) need no clamp; bounds at ±100 std
+/// (erfLow = −1) do.
+TS_INLINE int erfArgumentNeedsClamp(float erfLow, float erfWidth) {
+    const float limit = 0x1.fffffep-1f;
+    const float first = 0.0f * erfWidth + erfLow, last = 0x1.fffffep-1f * erfWidth + erfLow;
+    return !(first >= -limit && first <= limit && last >= -limit && last <= limit);
 }
 
 /// `erfinvLogTerm`: −ln((1 − x)(1 + x)).
@@ -328,11 +342,11 @@ TS_INLINE ts_floatL truncatedValue(ts_floatL w, ts_uintL central, ts_floatL y, i
 
 /// `TensorStream.storeTruncatedNormal(group:)`, one test of erfinv's branches for the whole batch.
 TS_INLINE void storeTruncatedNormal(uint64_t seed, uint64_t stream, uint64_t group, float mean, float std, float low,
-                                    float high, float erfLow, float erfWidth, float *out) {
+                                    float high, float erfLow, float erfWidth, int clampArgument, float *out) {
     ts_wideL w[4];
     wideWords(seed, stream, group, w);
-    const ts_floatL y01 = truncatedErfArgument(interleavingLow(w[0], w[1]), erfLow, erfWidth);
-    const ts_floatL y23 = truncatedErfArgument(interleavingLow(w[2], w[3]), erfLow, erfWidth);
+    const ts_floatL y01 = truncatedErfArgument(interleavingLow(w[0], w[1]), erfLow, erfWidth, clampArgument);
+    const ts_floatL y23 = truncatedErfArgument(interleavingLow(w[2], w[3]), erfLow, erfWidth, clampArgument);
     const ts_floatL w01 = erfinvLogTerm(y01), w23 = erfinvLogTerm(y23);
     const ts_uintL central01 = erfinvCentralLanes(w01), central23 = erfinvCentralLanes(w23);
     const int evaluateCentral = anyBitSet(central01 | central23), evaluateTail = anyBitSet(~(central01 & central23));
@@ -365,11 +379,18 @@ TS_INLINE void fillNormal(uint64_t seed, uint64_t stream, uint64_t first, size_t
 #undef TS_STORE
 }
 
+/// One loop with the erf argument's clamp and one without (each with its constant folded in).
 TS_INLINE void fillTruncatedNormal(uint64_t seed, uint64_t stream, uint64_t first, size_t groups, float mean, float std,
                                    float low, float high, float erfLow, float erfWidth, float *out) {
-#define TS_STORE(group, destination) storeTruncatedNormal(seed, stream, group, mean, std, low, high, erfLow, erfWidth, destination)
-    TS_FILL_GROUPS(first, groups, out, TS_STORE)
+    if (erfArgumentNeedsClamp(erfLow, erfWidth)) {
+#define TS_STORE(group, destination) storeTruncatedNormal(seed, stream, group, mean, std, low, high, erfLow, erfWidth, 1, destination)
+        TS_FILL_GROUPS(first, groups, out, TS_STORE)
 #undef TS_STORE
+    } else {
+#define TS_STORE(group, destination) storeTruncatedNormal(seed, stream, group, mean, std, low, high, erfLow, erfWidth, 0, destination)
+        TS_FILL_GROUPS(first, groups, out, TS_STORE)
+#undef TS_STORE
+    }
 }
 
 // MARK: ReducedPrecision.swift

@@ -84,6 +84,35 @@ final class CPUPathIdentityTests: XCTestCase {
         }
     }
 
+    /// The erf argument u·erfWidth + erfLow leaves ±(1 − 2^-24) only at the ends of the uniform (u = 0, u = 1 − 2^-24:
+    /// one word in 2^24), where the clamp the wide paths skip when it cannot act (`erfArgumentNeedsClamp`) must act.
+    /// Elements 1107115 and 7061004 of stream (13, 13) are such words (found by scanning U(0, 1) for 0 and 1 − 2^-24,
+    /// checked below); bounds at −100 std clamp the bottom end, and bounds [low, +100 std] whose erfLow + erfWidth
+    /// rounds to 1 the top end.
+    func testErfArgumentClampAtTheEndsOfTheUniform() throws {
+        let stream = TensorStream(seed: 13, streamID: 13)
+        let baseline = try CPUEngine(threads: 1, path: .baseline)
+        let bottom: UInt64 = 1_107_115, top: UInt64 = 7_061_004
+        XCTAssertEqual(try baseline.generate(stream: stream, offset: bottom, count: 1, distribution: .standardUniform), [0])
+        XCTAssertEqual(try baseline.generate(stream: stream, offset: top, count: 1, distribution: .standardUniform), [0x1.fffffep-1])
+        // The top end rounds to 1 for some lower bounds: the first of 0.01, 0.02, ... that does.
+        let lows = (1...300).map { Float($0) / 100 }
+        guard let low = lows.first(where: {
+            let p = TruncatedNormalParameters(mean: 0, std: 1, low: $0, high: 100)
+            return 0x1.fffffep-1 * p.erfWidth + p.erfLow > StreamTransforms.erfArgumentLimit
+        }) else { return XCTFail("no lower bound makes the top end round to 1") }
+        let cases: [(UInt64, Distribution)] = [(bottom, .truncatedNormal(mean: 0, std: 0.02, low: -2, high: 2)),
+                                               (top, .truncatedNormal(mean: 0, std: 1, low: low, high: 100))]
+        for (element, distribution) in cases {
+            let expected = try baseline.generate(stream: stream, offset: element - 40, count: 100, distribution: distribution)
+            XCTAssertTrue(expected.allSatisfy(\.isFinite))
+            for path in widePaths {
+                let got = try CPUEngine(threads: 1, path: path).generate(stream: stream, offset: element - 40, count: 100, distribution: distribution)
+                XCTAssertTrue(got.map(\.bitPattern) == expected.map(\.bitPattern), "\(path) \(distribution) around element \(element)")
+            }
+        }
+    }
+
     /// Elements per distribution of `testLongRangesAreIdentical`: 4 Mi in an optimized build, 512 Ki in a debug one.
     #if DEBUG
     static let longRange = 1 << 19

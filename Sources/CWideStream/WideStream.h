@@ -212,6 +212,16 @@ TS_INLINE void sinCosEighthTurn(ts_floatL t, ts_floatL *sinOut, ts_floatL *cosOu
 /// `uniformClosedOpen`: (w >> 8) · 2^-24.
 TS_INLINE ts_floatL uniformClosedOpen(ts_uintL w) { return convertingSigned(TS_INTS(w >> 8)) * 0x1p-24f; }
 
+/// `uniformClosedOpen(w) * width` with the factor 2^-24 folded into `scaledWidth` = width · 2^-24, for a width
+/// where that product is exact (`widthScalesExactly`): (w >> 8) · width · 2^-24 is then the same real number
+/// rounded once, the same float, in one multiply instead of two.
+TS_INLINE ts_floatL uniformClosedOpenScaled(ts_uintL w, float scaledWidth) {
+    return convertingSigned(TS_INTS(w >> 8)) * scaledWidth;
+}
+
+/// Whether width · 2^-24 is exact (not rounded into the subnormal range): scaling back up by 2^24 then gives width.
+TS_INLINE int widthScalesExactly(float width) { return (width * 0x1p-24f) * 0x1p24f == width; }
+
 /// `uniformOpenClosed`: RNE(w + 1) · 2^-32, with 2^32 for w = 2^32 − 1.
 TS_INLINE ts_floatL uniformOpenClosed(ts_uintL w) {
     const ts_uintL n = w + 1;
@@ -313,12 +323,13 @@ TS_INLINE ts_floatL erfinvPolynomial(ts_floatL w, ts_uintL central, int evaluate
 
 // MARK: TensorStream.store / storeTruncatedNormal (groups group ..< group + TS_GROUPS), and CPUEngine.fillGroups
 
-/// `TensorStream.store(group:)` of a uniform.
-TS_INLINE void storeUniform(uint64_t seed, uint64_t stream, uint64_t group, float low, float width, float *out) {
+/// `TensorStream.store(group:)` of a uniform (with `uniformClosedOpenScaled` where `scaled`).
+TS_INLINE void storeUniform(uint64_t seed, uint64_t stream, uint64_t group, float low, float width, int scaled, float *out) {
     ts_wideL w[4];
     wideWords(seed, stream, group, w);
-    const ts_floatL v01 = uniformClosedOpen(interleavingLow(w[0], w[1])) * width + low;
-    const ts_floatL v23 = uniformClosedOpen(interleavingLow(w[2], w[3])) * width + low;
+    const ts_uintL words01 = interleavingLow(w[0], w[1]), words23 = interleavingLow(w[2], w[3]);
+    const ts_floatL v01 = (scaled ? uniformClosedOpenScaled(words01, width * 0x1p-24f) : uniformClosedOpen(words01) * width) + low;
+    const ts_floatL v23 = (scaled ? uniformClosedOpenScaled(words23, width * 0x1p-24f) : uniformClosedOpen(words23) * width) + low;
     storeInterleavingPairs(v01, v23, out);
 }
 
@@ -366,11 +377,18 @@ TS_INLINE void storeTruncatedNormal(uint64_t seed, uint64_t stream, uint64_t gro
         if (!whole) memcpy((out) + 32 * g, scratch, ((groups) - g) * 32 * sizeof(float));   \
     }
 
+/// One loop with the factor 2^-24 folded into the width (almost every width) and one without.
 TS_INLINE void fillUniform(uint64_t seed, uint64_t stream, uint64_t first, size_t groups, float low, float high, float *out) {
     const float width = high - low;
-#define TS_STORE(group, destination) storeUniform(seed, stream, group, low, width, destination)
-    TS_FILL_GROUPS(first, groups, out, TS_STORE)
+    if (widthScalesExactly(width)) {
+#define TS_STORE(group, destination) storeUniform(seed, stream, group, low, width, 1, destination)
+        TS_FILL_GROUPS(first, groups, out, TS_STORE)
 #undef TS_STORE
+    } else {
+#define TS_STORE(group, destination) storeUniform(seed, stream, group, low, width, 0, destination)
+        TS_FILL_GROUPS(first, groups, out, TS_STORE)
+#undef TS_STORE
+    }
 }
 
 TS_INLINE void fillNormal(uint64_t seed, uint64_t stream, uint64_t first, size_t groups, float mean, float std, float *out) {

@@ -7,10 +7,11 @@ import XCTest
 /// offsets and at lengths around every vector boundary. On a host without a wide path only the
 /// baseline runs (and `testThisHostRunsEveryPathItHas` says which paths were compared).
 final class CPUPathIdentityTests: XCTestCase {
-    /// Distributions that reach every branch: the uniform's scaling, both factors of the normal, the central and
+    /// Distributions that reach every branch: the uniform's scaling (and a width so small that width · 2^-24 would
+    /// round: the wide paths' folded factor must not be used), both factors of the normal, the central and
     /// tail polynomials of erfinv (a narrow band far in a tail, a band around the mean, both together), the clamp.
     static let distributions: [Distribution] = [
-        .standardUniform, .uniform(low: -3, high: 5), .uniform(low: -0.1, high: 0.1),
+        .standardUniform, .uniform(low: -3, high: 5), .uniform(low: -0.1, high: 0.1), .uniform(low: 0, high: 0x1.800002p-126),
         .standardNormal, .normal(mean: 0.5, std: 0.02),
         .truncatedNormal(mean: 0, std: 1, low: -2, high: 2), .truncatedNormal(mean: 0, std: 0.02, low: -0.04, high: 0.04),
         .truncatedNormal(mean: 0, std: 1, low: 2.5, high: 4), .truncatedNormal(mean: 1, std: 3, low: -100, high: 100),

@@ -1,30 +1,10 @@
-// The two builds of WideStream.h (AVX2; AVX-512 F/BW/DQ/VL) and the run-time choice between them (CWideStream.h).
-#pragma clang fp contract(off)
-#include "WideStream.h"
+// The run-time choice between the builds of WideStream.h (PathAVX2.c; PathAVX512.c: AVX-512 F/BW/DQ/VL), CWideStream.h.
+#include "CWideStream.h"
+#include "WidePaths.h"
 #include <stdatomic.h>
 
 #if defined(__x86_64__)
 #define TS_WIDE_BUILT 1
-// min_vector_width(512): sixteen-lane operations stay whole zmm operations (not split in two ymm halves).
-#define TS_AVX2 __attribute__((target("avx2")))
-#define TS_AVX512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"), min_vector_width(512)))
-
-/// Defines name_avx2 and name_avx512 as the body compiled under each target.
-#define TS_BOTH(ret, name, params, body) \
-    TS_AVX2 static ret name##_avx2 params body \
-    TS_AVX512 static ret name##_avx512 params body
-
-TS_BOTH(void, fill_uniform, (uint64_t seed, uint64_t stream, uint64_t first, size_t groups, float low, float high, float *out),
-        { fillUniform(seed, stream, first, groups, low, high, out); })
-TS_BOTH(void, fill_normal, (uint64_t seed, uint64_t stream, uint64_t first, size_t groups, float mean, float std, float *out),
-        { fillNormal(seed, stream, first, groups, mean, std, out); })
-TS_BOTH(void, fill_truncated_normal, (uint64_t seed, uint64_t stream, uint64_t first, size_t groups, float mean, float std,
-                                      float low, float high, float erf_low, float erf_width, float *out),
-        { fillTruncatedNormal(seed, stream, first, groups, mean, std, low, high, erf_low, erf_width, out); })
-TS_BOTH(void, float16_bits, (const float *in, uint16_t *out, size_t n), { convertFloat16(in, out, n); })
-TS_BOTH(void, bfloat16_bits, (const float *in, uint16_t *out, size_t n), { convertBfloat16(in, out, n); })
-TS_BOTH(float, contraction_probe, (float a, float b, float c), { return contractionProbe(a, b, c); })
-
 /// Bit i set: path i is supported (bit 0, the baseline, always). Computed once; threads racing to fill the
 /// cache all store the same answer, atomically. __builtin_cpu_supports also checks that the operating
 /// system saves the wider registers (XCR0).
@@ -51,7 +31,7 @@ int ts_wide_path_supported(ts_cpu_path path) {
     return path >= TS_PATH_BASELINE && path <= TS_PATH_AVX512 && (ts_supported_paths() >> path) & 1;
 }
 
-/// Runs the build of `path`: `name_avx2(args)` or `name_avx512(args)`; -1 for any other path.
+/// Runs the build of `path`: `ts_name_avx2(args)` or `ts_name_avx512(args)`; -1 for any other path.
 #if TS_WIDE_BUILT
 #define TS_DISPATCH(path, call_avx2, call_avx512)                                              \
     if (path == TS_PATH_AVX512 && ts_wide_path_supported(path)) { call_avx512; return 0; }    \
@@ -63,37 +43,37 @@ int ts_wide_path_supported(ts_cpu_path path) {
 
 int ts_wide_fill_uniform(ts_cpu_path path, uint64_t seed, uint64_t stream, uint64_t first, size_t groups,
                          float low, float high, float *out) {
-    TS_DISPATCH(path, fill_uniform_avx2(seed, stream, first, groups, low, high, out),
-                fill_uniform_avx512(seed, stream, first, groups, low, high, out))
+    TS_DISPATCH(path, ts_fill_uniform_avx2(seed, stream, first, groups, low, high, out),
+                ts_fill_uniform_avx512(seed, stream, first, groups, low, high, out))
 }
 
 int ts_wide_fill_normal(ts_cpu_path path, uint64_t seed, uint64_t stream, uint64_t first, size_t groups,
                         float mean, float std, float *out) {
-    TS_DISPATCH(path, fill_normal_avx2(seed, stream, first, groups, mean, std, out),
-                fill_normal_avx512(seed, stream, first, groups, mean, std, out))
+    TS_DISPATCH(path, ts_fill_normal_avx2(seed, stream, first, groups, mean, std, out),
+                ts_fill_normal_avx512(seed, stream, first, groups, mean, std, out))
 }
 
 int ts_wide_fill_truncated_normal(ts_cpu_path path, uint64_t seed, uint64_t stream, uint64_t first, size_t groups,
                                   float mean, float std, float low, float high, float erf_low, float erf_width,
                                   float *out) {
-    TS_DISPATCH(path, fill_truncated_normal_avx2(seed, stream, first, groups, mean, std, low, high, erf_low, erf_width, out),
-                fill_truncated_normal_avx512(seed, stream, first, groups, mean, std, low, high, erf_low, erf_width, out))
+    TS_DISPATCH(path, ts_fill_truncated_normal_avx2(seed, stream, first, groups, mean, std, low, high, erf_low, erf_width, out),
+                ts_fill_truncated_normal_avx512(seed, stream, first, groups, mean, std, low, high, erf_low, erf_width, out))
 }
 
 int ts_wide_float16_bits(ts_cpu_path path, const float *in, uint16_t *out, size_t n) {
-    TS_DISPATCH(path, float16_bits_avx2(in, out, n), float16_bits_avx512(in, out, n))
+    TS_DISPATCH(path, ts_float16_bits_avx2(in, out, n), ts_float16_bits_avx512(in, out, n))
 }
 
 int ts_wide_bfloat16_bits(ts_cpu_path path, const float *in, uint16_t *out, size_t n) {
-    TS_DISPATCH(path, bfloat16_bits_avx2(in, out, n), bfloat16_bits_avx512(in, out, n))
+    TS_DISPATCH(path, ts_bfloat16_bits_avx2(in, out, n), ts_bfloat16_bits_avx512(in, out, n))
 }
 
 float ts_wide_contraction_probe(ts_cpu_path path, float a, float b, float c) {
     float result = -1;
     (void)a; (void)b; (void)c;
 #if TS_WIDE_BUILT
-    if (path == TS_PATH_AVX512 && ts_wide_path_supported(path)) result = contraction_probe_avx512(a, b, c);
-    if (path == TS_PATH_AVX2 && ts_wide_path_supported(path)) result = contraction_probe_avx2(a, b, c);
+    if (path == TS_PATH_AVX512 && ts_wide_path_supported(path)) result = ts_contraction_probe_avx512(a, b, c);
+    if (path == TS_PATH_AVX2 && ts_wide_path_supported(path)) result = ts_contraction_probe_avx2(a, b, c);
 #endif
     (void)path;
     return result;

@@ -7,17 +7,20 @@ import XCTest
 /// offsets and at lengths around every vector boundary. On a host without a wide path only the
 /// baseline runs (and `testThisHostRunsEveryPathItHas` says which paths were compared).
 final class CPUPathIdentityTests: XCTestCase {
-    /// Distributions that reach every branch: the uniform's scaling, both factors of the normal, the central and
+    /// Distributions that reach every branch: the uniform's scaling (and a width so small that width · 2^-24 would
+    /// round: the wide paths' folded factor must not be used), both factors of the normal, the central and
     /// tail polynomials of erfinv (a narrow band far in a tail, a band around the mean, both together), the clamp.
     static let distributions: [Distribution] = [
-        .standardUniform, .uniform(low: -3, high: 5), .uniform(low: -0.1, high: 0.1),
+        .standardUniform, .uniform(low: -3, high: 5), .uniform(low: -0.1, high: 0.1), .uniform(low: 0, high: 0x1.800002p-126),
         .standardNormal, .normal(mean: 0.5, std: 0.02),
         .truncatedNormal(mean: 0, std: 1, low: -2, high: 2), .truncatedNormal(mean: 0, std: 0.02, low: -0.04, high: 0.04),
         .truncatedNormal(mean: 0, std: 1, low: 2.5, high: 4), .truncatedNormal(mean: 1, std: 3, low: -100, high: 100),
     ]
 
-    /// Lengths around the boundaries of 8 and 16 lanes, of a 32-element group, of several groups, and of a task.
-    static let lengths: [Int] = [1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 48, 63, 64, 65, 95, 96, 97, 127, 128, 129, 1000,
+    /// Lengths around the boundaries of 8 and 16 lanes, of a 32-element group, of the wide paths' batches of groups
+    /// (2 on AVX2, 4 on AVX-512: 64 and 128 elements, and a last partial batch of 1, 2 or 3 groups), and of a task.
+    static let lengths: [Int] = [1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 48, 63, 64, 65, 95, 96, 97, 127, 128, 129,
+                                 159, 160, 161, 191, 192, 193, 223, 224, 225, 255, 256, 257, 1000,
                                  CPUEngine.taskSize - 1, CPUEngine.taskSize + 33]
 
     var widePaths: [CPUPath] { CPUPath.supported.filter { $0 != .baseline } }
@@ -55,6 +58,58 @@ final class CPUPathIdentityTests: XCTestCase {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// Counter word 1 changes at block 2^32 (group 2^29), which can fall inside one batch of groups of a wide path
+    /// (its lanes then hold two values of word 1): every start from 8 groups before it to 1 after, every length up
+    /// to 12 groups, so that the change lands at every position of a batch, and in a partial last one.
+    func testBatchesAcrossTheCounterCarry() throws {
+        let baseline = try CPUEngine(threads: 1, path: .baseline)
+        let stream = TensorStream(seed: 0x5EED_0000_0000_0013, name: "carry")
+        let carryGroup: UInt64 = 1 << 29
+        for path in widePaths {
+            let wide = try CPUEngine(threads: 1, path: path)
+            for distribution in [Distribution.uniform(low: -3, high: 5), .standardNormal, .truncatedNormal(mean: 1, std: 3, low: -100, high: 100)] {
+                for startGroup in (carryGroup - 8)...(carryGroup + 1) {
+                    for groups in 1...12 {
+                        let offset = 32 * startGroup, count = 32 * groups
+                        let expected = try baseline.generate(stream: stream, offset: offset, count: count, distribution: distribution)
+                        let got = try wide.generate(stream: stream, offset: offset, count: count, distribution: distribution)
+                        XCTAssertTrue(got.map(\.bitPattern) == expected.map(\.bitPattern),
+                                      "\(path) \(distribution) groups \(startGroup) ..< \(startGroup + UInt64(groups))")
+                    }
+                }
+            }
+        }
+    }
+
+    /// The erf argument u·erfWidth + erfLow leaves ±(1 − 2^-24) only at the ends of the uniform (u = 0, u = 1 − 2^-24:
+    /// one word in 2^24), where the clamp the wide paths skip when it cannot act (`erfArgumentNeedsClamp`) must act.
+    /// Elements 1107115 and 7061004 of stream (13, 13) are such words (found by scanning U(0, 1) for 0 and 1 − 2^-24,
+    /// checked below); bounds at −100 std clamp the bottom end, and bounds [low, +100 std] whose erfLow + erfWidth
+    /// rounds to 1 the top end.
+    func testErfArgumentClampAtTheEndsOfTheUniform() throws {
+        let stream = TensorStream(seed: 13, streamID: 13)
+        let baseline = try CPUEngine(threads: 1, path: .baseline)
+        let bottom: UInt64 = 1_107_115, top: UInt64 = 7_061_004
+        XCTAssertEqual(try baseline.generate(stream: stream, offset: bottom, count: 1, distribution: .standardUniform), [0])
+        XCTAssertEqual(try baseline.generate(stream: stream, offset: top, count: 1, distribution: .standardUniform), [0x1.fffffep-1])
+        // The top end rounds to 1 for some lower bounds: the first of 0.01, 0.02, ... that does.
+        let lows = (1...300).map { Float($0) / 100 }
+        guard let low = lows.first(where: {
+            let p = TruncatedNormalParameters(mean: 0, std: 1, low: $0, high: 100)
+            return 0x1.fffffep-1 * p.erfWidth + p.erfLow > StreamTransforms.erfArgumentLimit
+        }) else { return XCTFail("no lower bound makes the top end round to 1") }
+        let cases: [(UInt64, Distribution)] = [(bottom, .truncatedNormal(mean: 0, std: 0.02, low: -2, high: 2)),
+                                               (top, .truncatedNormal(mean: 0, std: 1, low: low, high: 100))]
+        for (element, distribution) in cases {
+            let expected = try baseline.generate(stream: stream, offset: element - 40, count: 100, distribution: distribution)
+            XCTAssertTrue(expected.allSatisfy(\.isFinite))
+            for path in widePaths {
+                let got = try CPUEngine(threads: 1, path: path).generate(stream: stream, offset: element - 40, count: 100, distribution: distribution)
+                XCTAssertTrue(got.map(\.bitPattern) == expected.map(\.bitPattern), "\(path) \(distribution) around element \(element)")
             }
         }
     }

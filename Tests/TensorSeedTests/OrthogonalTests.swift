@@ -72,26 +72,40 @@ final class OrthogonalTests: XCTestCase {
         XCTAssertTrue((0..<150).contains { i in (0..<130).contains { j in q[j * 150 + i].bitPattern != narrow[i][j].bitPattern } })
     }
 
-    func testPortableAndFastKernelsGiveTheSameBits() throws {
-        print("fused kernels on this machine: \(HouseholderQR.bestKernelsName)")
-        for (m, n) in [(300, 200), (131, 67)] {
+    /// Every kernel variant this processor runs (AVX-512, AVX2 + FMA, portable, and the one `.best` picks),
+    /// threaded, against the portable kernels on one thread, and the spec's text, bit for bit.
+    func testEveryKernelVariantGivesTheSameBits() throws {
+        print("fused kernels on this machine: \(HouseholderQR.bestKernelsName); supported: "
+              + "\(HouseholderQR.Kernels.allCases.filter(\.isSupported))")
+        for (m, n) in [(300, 200), (131, 67), (200, 200)] {
             let a = try normals(m, n)
-            let best = try HouseholderQR.orthonormalColumns(a, rows: m, columns: n, kernels: .best)
             let portable = try HouseholderQR.orthonormalColumns(a, rows: m, columns: n, parallel: false, kernels: .portable)
-            XCTAssertEqual(best.map(\.bitPattern), portable.map(\.bitPattern), "\(m) × \(n)")
+            for kernels in HouseholderQR.Kernels.allCases where kernels.isSupported {
+                let q = try HouseholderQR.orthonormalColumns(a, rows: m, columns: n, kernels: kernels)
+                let differing = zip(q, portable).filter { $0.bitPattern != $1.bitPattern }.count
+                XCTAssertEqual(differing, 0, "\(m) × \(n), \(kernels) kernels: elements that differ from the portable ones")
+            }
+            if m == 131 {
+                let reference = OrthogonalSpecReference.q((0..<m).map { i in (0..<n).map { j in a[j * m + i] } })
+                let differing = (0..<m * n).filter { portable[$0].bitPattern != reference[$0 % m][$0 / m].bitPattern }.count
+                XCTAssertEqual(differing, 0, "\(m) × \(n): portable elements that differ from SPEC.md 8.7 transcribed")
+            }
         }
     }
 
-    /// ts_gemm against chains of `addingProduct`, over shapes that cross every blocking boundary (MR 8, NR 6,
-    /// KC 256, MC 128, NC 1536), strides that take both the packed and the in-place path for B, and both modes.
+    /// ts_gemm against chains of `addingProduct`, over shapes that cross every blocking boundary of both
+    /// micro-tile shapes (MR 8 and 32, NR 6, KC 256 and 512, MC 128, NC 1536), strides that take both the
+    /// packed and the in-place path for B, both modes, and every variant this processor runs.
     func testFusedProductIsAChainOfFusedMultiplyAdds() {
         var generator = SplitMix64(seed: 3)
         func random() -> Double { Double(generator.next() >> 11) * 0x1p-53 - 0.5 }
-        let shapes = [(1, 1, 1), (8, 6, 256), (9, 7, 257), (129, 13, 300), (17, 1537, 5), (3, 40, 600), (130, 12, 64)]
+        let shapes = [(1, 1, 1), (8, 6, 256), (9, 7, 257), (129, 13, 300), (17, 1537, 5), (3, 40, 600), (130, 12, 64),
+                      (32, 6, 512), (33, 7, 513), (97, 19, 1100)]
+        let variants = [TS_KERNELS_BEST, TS_KERNELS_PORTABLE, TS_KERNELS_AVX2, TS_KERNELS_AVX512].filter { ts_kernels_supported($0) != 0 }
         for (M, N, K) in shapes {
             for mode in [TS_GEMM_STORE, TS_GEMM_SUBTRACT] {
                 for (bK, bCol) in [(1, K), (N, 1)] {
-                    for variant in [TS_KERNELS_BEST, TS_KERNELS_PORTABLE] {
+                    for variant in variants {
                         let a = (0 ..< M * K).map { _ in random() }          // A(r, k) = a[r + k·M]
                         let b = (0 ..< K * N).map { _ in random() }
                         let d0 = (0 ..< M * N).map { _ in random() }

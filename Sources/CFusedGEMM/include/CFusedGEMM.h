@@ -3,19 +3,26 @@
 // Every result is defined element by element as a chain of fused multiply-adds (IEEE 754
 // fusedMultiplyAdd, one rounding each) in increasing index order, starting from +0. Tiling,
 // vector width, packing and threads only change which element is computed where, never the
-// operations that make it, so the fast path (AVX2 + FMA, chosen at run time) and the portable
-// path (C `fma`, any IEEE host) give the same bits; the test suite runs both and compares them.
+// operations that make it, so the fast paths (AVX-512 and AVX2 + FMA, chosen at run time) and the
+// portable path (C `fma`, any IEEE host) give the same bits; the test suite runs each and compares them.
 #ifndef TENSORSEED_CFUSEDGEMM_H
 #define TENSORSEED_CFUSEDGEMM_H
 #include <stddef.h>
 
 /// Which implementation runs.
 typedef enum {
-    /// The fastest one this processor supports (AVX2 + FMA on x86-64 when present).
+    /// The fastest one this processor supports (AVX-512, else AVX2 + FMA, on x86-64 when present).
     TS_KERNELS_BEST = 0,
     /// The portable one: the same operations through C `fma`, on any host.
     TS_KERNELS_PORTABLE = 1,
+    /// AVX2 + FMA, 8 × 6 micro-tiles (x86-64). Runs the portable one where the processor lacks it.
+    TS_KERNELS_AVX2 = 2,
+    /// AVX-512 (F, DQ, VL), 16 × 12 micro-tiles (x86-64). Runs the portable one where the processor lacks it.
+    TS_KERNELS_AVX512 = 3,
 } ts_kernels_variant;
+
+/// 1 if `variant` runs as itself on this processor (BEST and PORTABLE always do), else 0.
+int ts_kernels_supported(ts_kernels_variant variant);
 
 /// What `ts_gemm` does with each sum s: store it, or subtract it from what is there.
 typedef enum {
@@ -41,7 +48,7 @@ double ts_sum_of_squares(const double *x, ptrdiff_t n, ts_kernels_variant varian
 void ts_reflect(const double *v, ptrdiff_t n, double beta, double *C, ptrdiff_t ldc, ptrdiff_t count,
                 ts_kernels_variant variant);
 
-/// The name of the implementation TS_KERNELS_BEST selects on this processor ("avx2+fma" or "portable").
+/// The name of the implementation TS_KERNELS_BEST selects on this processor ("avx512", "avx2+fma" or "portable").
 const char *ts_kernels_best_name(void);
 
 #endif

@@ -6,24 +6,38 @@ import Synchronization
 /// form, panels of `panelWidth` columns) in one fixed operation order (SPEC.md 8.7).
 ///
 /// Every value is a chain of fused multiply-adds in increasing index order, or a single IEEE-754
-/// operation (× ÷ √, negation), each correctly rounded; `CFusedGEMM` runs the chains (AVX2 + FMA
+/// operation (× ÷ √, negation), each correctly rounded; `CFusedGEMM` runs the chains (AVX-512 or AVX2 + FMA
 /// where present, else C `fma`), and threads only split the columns of its products. So the result is
-/// the same bits on every host, for every thread count and either kernel variant.
+/// the same bits on every host, for every thread count and every kernel variant.
 public enum HouseholderQR {
     /// Columns per panel. Part of the definition (SPEC.md 8.7): another width rounds differently.
     public static let panelWidth = 64
 
     /// Which implementation of the fused kernels runs (the bits are the same; tests compare them).
-    public enum Kernels: Sendable {
+    public enum Kernels: Sendable, CaseIterable {
         /// The fastest this processor supports.
         case best
         /// C `fma` on any host.
         case portable
+        /// AVX2 + FMA (x86-64), 8 × 6 micro-tiles.
+        case avx2
+        /// AVX-512 (x86-64), 32 × 6 micro-tiles.
+        case avx512
 
-        var variant: ts_kernels_variant { self == .best ? TS_KERNELS_BEST : TS_KERNELS_PORTABLE }
+        var variant: ts_kernels_variant {
+            switch self {
+            case .best: TS_KERNELS_BEST
+            case .portable: TS_KERNELS_PORTABLE
+            case .avx2: TS_KERNELS_AVX2
+            case .avx512: TS_KERNELS_AVX512
+            }
+        }
+
+        /// Whether this processor runs it (one it lacks would run the portable kernels instead).
+        public var isSupported: Bool { ts_kernels_supported(variant) != 0 }
     }
 
-    /// The implementation `.best` selects on this processor: "avx2+fma" or "portable".
+    /// The implementation `.best` selects on this processor: "avx512", "avx2+fma" or "portable".
     public static var bestKernelsName: String { String(cString: ts_kernels_best_name()) }
 
     /// The QR's memory could not be had: a matrix larger than the machine's memory, or scratch memory

@@ -23,17 +23,26 @@
 #include "GEMMTemplate.h"
 
 TS_AVX2 static int ts_gemm_avx2(ptrdiff_t M, ptrdiff_t N, ptrdiff_t K, const double *A, ptrdiff_t a_row, ptrdiff_t a_k,
-                                const double *B, ptrdiff_t b_k, ptrdiff_t b_col, double *D, ptrdiff_t d_col, ts_gemm_mode mode) {
-    return ts_gemm_body_8x6(M, N, K, A, a_row, a_k, B, b_k, b_col, D, d_col, mode);
+                                const double *packedA, const double *B, ptrdiff_t b_k, ptrdiff_t b_col, double *D,
+                                ptrdiff_t d_col, ts_gemm_mode mode) {
+    return ts_gemm_body_8x6(M, N, K, A, a_row, a_k, packedA, B, b_k, b_col, D, d_col, mode);
+}
+TS_AVX2 static void ts_pack_a_avx2(ptrdiff_t M, ptrdiff_t K, const double *A, ptrdiff_t a_row, ptrdiff_t a_k,
+                                   ts_gemm_mode mode, double *out) {
+    ts_pack_a_whole_8x6(M, K, A, a_row, a_k, mode, out);
 }
 TS_AVX2 static double ts_sum_of_squares_avx2(const double *x, ptrdiff_t n) { return ts_sum_of_squares_body(x, n); }
 TS_AVX2 static void ts_reflect_avx2(const double *v, ptrdiff_t n, double beta, double *C, ptrdiff_t ldc, ptrdiff_t count) {
     ts_reflect_body(v, n, beta, C, ldc, count);
 }
 TS_AVX512 static int ts_gemm_avx512(ptrdiff_t M, ptrdiff_t N, ptrdiff_t K, const double *A, ptrdiff_t a_row,
-                                    ptrdiff_t a_k, const double *B, ptrdiff_t b_k, ptrdiff_t b_col, double *D,
-                                    ptrdiff_t d_col, ts_gemm_mode mode) {
-    return ts_gemm_body_32x6(M, N, K, A, a_row, a_k, B, b_k, b_col, D, d_col, mode);
+                                    ptrdiff_t a_k, const double *packedA, const double *B, ptrdiff_t b_k, ptrdiff_t b_col,
+                                    double *D, ptrdiff_t d_col, ts_gemm_mode mode) {
+    return ts_gemm_body_32x6(M, N, K, A, a_row, a_k, packedA, B, b_k, b_col, D, d_col, mode);
+}
+TS_AVX512 static void ts_pack_a_avx512(ptrdiff_t M, ptrdiff_t K, const double *A, ptrdiff_t a_row, ptrdiff_t a_k,
+                                       ts_gemm_mode mode, double *out) {
+    ts_pack_a_whole_32x6(M, K, A, a_row, a_k, mode, out);
 }
 TS_AVX512 static double ts_sum_of_squares_avx512(const double *x, ptrdiff_t n) { return ts_sum_of_squares_body(x, n); }
 TS_AVX512 static void ts_reflect_avx512(const double *v, ptrdiff_t n, double beta, double *C, ptrdiff_t ldc,
@@ -80,17 +89,50 @@ static ts_kernels_variant ts_resolve(ts_kernels_variant variant) {
     return ts_kernels_supported(variant) ? variant : TS_KERNELS_PORTABLE;
 }
 
-int ts_gemm(ptrdiff_t M, ptrdiff_t N, ptrdiff_t K, const double *A, ptrdiff_t a_row, ptrdiff_t a_k,
-            const double *B, ptrdiff_t b_k, ptrdiff_t b_col, double *D, ptrdiff_t d_col, ts_gemm_mode mode,
-            ts_kernels_variant variant) {
+/// ts_gemm or, with packedA, ts_gemm_prepacked.
+static int ts_gemm_any(ptrdiff_t M, ptrdiff_t N, ptrdiff_t K, const double *A, ptrdiff_t a_row, ptrdiff_t a_k,
+                       const double *packedA, const double *B, ptrdiff_t b_k, ptrdiff_t b_col, double *D,
+                       ptrdiff_t d_col, ts_gemm_mode mode, ts_kernels_variant variant) {
 #if TS_HAVE_X86_BUILDS
     switch (ts_resolve(variant)) {
-    case TS_KERNELS_AVX512: return ts_gemm_avx512(M, N, K, A, a_row, a_k, B, b_k, b_col, D, d_col, mode);
-    case TS_KERNELS_AVX2: return ts_gemm_avx2(M, N, K, A, a_row, a_k, B, b_k, b_col, D, d_col, mode);
+    case TS_KERNELS_AVX512: return ts_gemm_avx512(M, N, K, A, a_row, a_k, packedA, B, b_k, b_col, D, d_col, mode);
+    case TS_KERNELS_AVX2: return ts_gemm_avx2(M, N, K, A, a_row, a_k, packedA, B, b_k, b_col, D, d_col, mode);
     default: break;
     }
 #endif
-    return ts_gemm_body_8x6(M, N, K, A, a_row, a_k, B, b_k, b_col, D, d_col, mode);
+    return ts_gemm_body_8x6(M, N, K, A, a_row, a_k, packedA, B, b_k, b_col, D, d_col, mode);
+}
+
+int ts_gemm(ptrdiff_t M, ptrdiff_t N, ptrdiff_t K, const double *A, ptrdiff_t a_row, ptrdiff_t a_k,
+            const double *B, ptrdiff_t b_k, ptrdiff_t b_col, double *D, ptrdiff_t d_col, ts_gemm_mode mode,
+            ts_kernels_variant variant) {
+    return ts_gemm_any(M, N, K, A, a_row, a_k, NULL, B, b_k, b_col, D, d_col, mode, variant);
+}
+
+size_t ts_gemm_packed_a_count(ptrdiff_t M, ptrdiff_t K, ts_kernels_variant variant) {
+#if TS_HAVE_X86_BUILDS
+    if (ts_resolve(variant) == TS_KERNELS_AVX512) return ts_packed_a_count_32x6(M, K);
+#endif
+    (void)variant;
+    return ts_packed_a_count_8x6(M, K);
+}
+
+void ts_gemm_pack_a(ptrdiff_t M, ptrdiff_t K, const double *A, ptrdiff_t a_row, ptrdiff_t a_k, ts_gemm_mode mode,
+                    double *out, ts_kernels_variant variant) {
+    if (M <= 0) return;
+#if TS_HAVE_X86_BUILDS
+    switch (ts_resolve(variant)) {
+    case TS_KERNELS_AVX512: ts_pack_a_avx512(M, K, A, a_row, a_k, mode, out); return;
+    case TS_KERNELS_AVX2: ts_pack_a_avx2(M, K, A, a_row, a_k, mode, out); return;
+    default: break;
+    }
+#endif
+    ts_pack_a_whole_8x6(M, K, A, a_row, a_k, mode, out);
+}
+
+int ts_gemm_prepacked(ptrdiff_t M, ptrdiff_t N, ptrdiff_t K, const double *packedA, const double *B, ptrdiff_t b_k,
+                      ptrdiff_t b_col, double *D, ptrdiff_t d_col, ts_gemm_mode mode, ts_kernels_variant variant) {
+    return ts_gemm_any(M, N, K, NULL, 0, 0, packedA, B, b_k, b_col, D, d_col, mode, variant);
 }
 
 double ts_sum_of_squares(const double *x, ptrdiff_t n, ts_kernels_variant variant) {

@@ -31,7 +31,12 @@ TS_INLINE void TS_NAMED(ts_micro_tile)(ptrdiff_t kc, const double *restrict a, c
         for (int c = 0; c < TS_NR; c++)
 #pragma clang loop unroll(full)
             for (int line = 0; line < TS_MR; line += 8) __builtin_prefetch(d + c * d_col + line, 1, 3);
-    if (resume) {
+    if (resume && full) {
+#pragma clang loop unroll(full)
+        for (int c = 0; c < TS_NR; c++)
+#pragma clang loop unroll(full)
+            for (int v = 0; v < TS_VECS; v++) acc[c][v] = *(const vecu *)(d + c * d_col + v * TS_LANES);
+    } else if (resume) {
         for (int c = 0; c < TS_NR; c++)
             for (int r = 0; r < TS_MR; r++) tile[c * TS_MR + r] = (r < rows && c < cols) ? d[r + c * d_col] : 0.0;
 #pragma clang loop unroll(full)
@@ -109,18 +114,49 @@ TS_INLINE void TS_NAMED(ts_pack_b)(const double *B, ptrdiff_t b_k, ptrdiff_t b_c
     }
 }
 
-/// ts_gemm (CFusedGEMM.h): K blocks in increasing order, each continuing the sums the last one
-/// left in D; a subtracting product is not split in K, so its sums never pass through D.
+/// Rows of the K blocks of a product in `mode`: a subtracting product is not split in K, so its sums never
+/// pass through D; a storing one is, in blocks of KC.
+TS_INLINE ptrdiff_t TS_NAMED(ts_kc_max)(ptrdiff_t K, ts_gemm_mode mode) {
+    return (mode == TS_GEMM_SUBTRACT || K <= TS_KC) ? (K > 0 ? K : 1) : TS_KC;
+}
+
+/// Doubles of the whole of A packed (ts_gemm_pack_a): each K block, an MR-padded M × kc block.
+TS_INLINE size_t TS_NAMED(ts_packed_a_count)(ptrdiff_t M, ptrdiff_t K) {
+    return (size_t)(ts_round_up(M, TS_MR) * (K > 0 ? K : 1));
+}
+
+/// Where the whole of A packed holds the MC block at row ic of the K block at pc (of kc rows).
+TS_INLINE ptrdiff_t TS_NAMED(ts_packed_a_offset)(ptrdiff_t M, ptrdiff_t pc, ptrdiff_t ic, ptrdiff_t kc) {
+    return pc * ts_round_up(M, TS_MR) + ic * kc;
+}
+
+/// ts_gemm_pack_a (CFusedGEMM.h): every block ts_gemm_body would pack, in the place it looks for it.
+TS_INLINE void TS_NAMED(ts_pack_a_whole)(ptrdiff_t M, ptrdiff_t K, const double *A, ptrdiff_t a_row, ptrdiff_t a_k,
+                                         ts_gemm_mode mode, double *out) {
+    const ptrdiff_t kcMax = TS_NAMED(ts_kc_max)(K, mode);
+    ptrdiff_t pc = 0;
+    do {
+        const ptrdiff_t kc = K - pc < kcMax ? K - pc : kcMax;
+        for (ptrdiff_t ic = 0; ic < M; ic += TS_MC) {
+            const ptrdiff_t mc = M - ic < TS_MC ? M - ic : TS_MC;
+            TS_NAMED(ts_pack_a)(A, a_row, a_k, ic, mc, pc, kc, out + TS_NAMED(ts_packed_a_offset)(M, pc, ic, kc));
+        }
+        pc += kc;
+    } while (pc < K);
+}
+
+/// ts_gemm (CFusedGEMM.h): K blocks in increasing order, each continuing the sums the last one left in D.
+/// A is packed block by block, or (packedA not NULL) was packed whole by ts_pack_a_whole.
 TS_INLINE int TS_NAMED(ts_gemm_body)(ptrdiff_t M, ptrdiff_t N, ptrdiff_t K, const double *A, ptrdiff_t a_row,
-                                     ptrdiff_t a_k, const double *B, ptrdiff_t b_k, ptrdiff_t b_col, double *D,
-                                     ptrdiff_t d_col, ts_gemm_mode mode) {
+                                     ptrdiff_t a_k, const double *packedA, const double *B, ptrdiff_t b_k,
+                                     ptrdiff_t b_col, double *D, ptrdiff_t d_col, ts_gemm_mode mode) {
     if (M <= 0 || N <= 0) return 0;
-    const ptrdiff_t kcMax = (mode == TS_GEMM_SUBTRACT || K <= TS_KC) ? (K > 0 ? K : 1) : TS_KC;
+    const ptrdiff_t kcMax = TS_NAMED(ts_kc_max)(K, mode);
     const ptrdiff_t mcMax = M < TS_MC ? ts_round_up(M, TS_MR) : ts_round_up(TS_MC, TS_MR);
     const ptrdiff_t ncMax = N < TS_NC ? ts_round_up(N, TS_NR) : ts_round_up(TS_NC, TS_NR);
-    double *packA = aligned_alloc(64, (size_t)ts_round_up(kcMax * mcMax * (ptrdiff_t)sizeof(double), 64));
+    double *packA = packedA ? NULL : aligned_alloc(64, (size_t)ts_round_up(kcMax * mcMax * (ptrdiff_t)sizeof(double), 64));
     double *packB = aligned_alloc(64, (size_t)ts_round_up(kcMax * ncMax * (ptrdiff_t)sizeof(double), 64));
-    if (!packA || !packB) { free(packA); free(packB); return -1; }
+    if ((!packedA && !packA) || !packB) { free(packA); free(packB); return -1; }
     for (ptrdiff_t jc = 0; jc < N; jc += TS_NC) {
         const ptrdiff_t nc = N - jc < TS_NC ? N - jc : TS_NC;
         ptrdiff_t pc = 0;
@@ -131,7 +167,8 @@ TS_INLINE int TS_NAMED(ts_gemm_body)(ptrdiff_t M, ptrdiff_t N, ptrdiff_t K, cons
             if (!direct) TS_NAMED(ts_pack_b)(B, b_k, b_col, pc, kc, jc, nc, packB);
             for (ptrdiff_t ic = 0; ic < M; ic += TS_MC) {
                 const ptrdiff_t mc = M - ic < TS_MC ? M - ic : TS_MC;
-                TS_NAMED(ts_pack_a)(A, a_row, a_k, ic, mc, pc, kc, packA);
+                const double *blockA = packedA ? packedA + TS_NAMED(ts_packed_a_offset)(M, pc, ic, kc) : packA;
+                if (!packedA) TS_NAMED(ts_pack_a)(A, a_row, a_k, ic, mc, pc, kc, packA);
                 for (ptrdiff_t jr = 0; jr < nc; jr += TS_NR) {
                     const int cols = (int)(nc - jr < TS_NR ? nc - jr : TS_NR);
                     const double *slice = packB + jr * kc;
@@ -144,13 +181,13 @@ TS_INLINE int TS_NAMED(ts_gemm_body)(ptrdiff_t M, ptrdiff_t N, ptrdiff_t K, cons
                         const double *columns = B + pc + (jc + jr) * b_col;
                         for (ptrdiff_t ir = 0; ir < mc; ir += TS_MR) {
                             const int rows = (int)(mc - ir < TS_MR ? mc - ir : TS_MR);
-                            TS_NAMED(ts_micro_tile)(kc, packA + ir * kc, columns, 1, b_col, dTile + ir, d_col, rows, cols,
+                            TS_NAMED(ts_micro_tile)(kc, blockA + ir * kc, columns, 1, b_col, dTile + ir, d_col, rows, cols,
                                                     pc > 0, mode);
                         }
                     } else {
                         for (ptrdiff_t ir = 0; ir < mc; ir += TS_MR) {
                             const int rows = (int)(mc - ir < TS_MR ? mc - ir : TS_MR);
-                            TS_NAMED(ts_micro_tile)(kc, packA + ir * kc, slice, TS_NR, 1, dTile + ir, d_col, rows, cols,
+                            TS_NAMED(ts_micro_tile)(kc, blockA + ir * kc, slice, TS_NR, 1, dTile + ir, d_col, rows, cols,
                                                     pc > 0, mode);
                         }
                     }

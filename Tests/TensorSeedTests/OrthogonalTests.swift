@@ -112,6 +112,17 @@ final class OrthogonalTests: XCTestCase {
                         let d0 = (0 ..< M * N).map { _ in random() }
                         var d = d0
                         XCTAssertEqual(ts_gemm(M, N, K, a, 1, M, b, bK, bCol, &d, M, mode, variant), 0)
+                        // The same product with A packed beforehand (ts_gemm_pack_a, then ts_gemm_prepacked).
+                        var packed = [Double](repeating: .nan, count: ts_gemm_packed_a_count(M, K, variant) + 8)
+                        var prepackedD = d0
+                        packed.withUnsafeMutableBufferPointer { buffer in
+                            // The packed blocks are read with aligned vector loads: start at a 64-byte boundary.
+                            let base = buffer.baseAddress!, skip = (64 - Int(bitPattern: base) % 64) % 64 / 8
+                            ts_gemm_pack_a(M, K, a, 1, M, mode, base + skip, variant)
+                            XCTAssertEqual(ts_gemm_prepacked(M, N, K, base + skip, b, bK, bCol, &prepackedD, M, mode, variant), 0)
+                        }
+                        XCTAssertEqual(zip(prepackedD, d).filter { $0.bitPattern != $1.bitPattern }.count, 0,
+                                       "prepacked A: M \(M) N \(N) K \(K) mode \(mode) variant \(variant)")
                         var mismatches = 0, unfusedMismatches = 0
                         for r in 0..<M {
                             for c in 0..<N {

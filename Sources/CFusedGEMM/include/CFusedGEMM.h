@@ -40,6 +40,18 @@ int ts_gemm(ptrdiff_t M, ptrdiff_t N, ptrdiff_t K,
             const double *B, ptrdiff_t b_k, ptrdiff_t b_col,
             double *D, ptrdiff_t d_col, ts_gemm_mode mode, ts_kernels_variant variant);
 
+/// Doubles `ts_gemm_pack_a` writes for an M × K matrix A (with this variant's micro-tile shape).
+size_t ts_gemm_packed_a_count(ptrdiff_t M, ptrdiff_t K, ts_kernels_variant variant);
+
+/// Copies A (as in ts_gemm) into `out` (ts_gemm_packed_a_count doubles) in the order the micro-tiles of
+/// `variant` read it, for several `ts_gemm_prepacked` calls that share A (column groups of one product).
+void ts_gemm_pack_a(ptrdiff_t M, ptrdiff_t K, const double *A, ptrdiff_t a_row, ptrdiff_t a_k, ts_gemm_mode mode,
+                    double *out, ts_kernels_variant variant);
+
+/// ts_gemm with A already packed by ts_gemm_pack_a (the same M, K, mode and variant): the same bits.
+int ts_gemm_prepacked(ptrdiff_t M, ptrdiff_t N, ptrdiff_t K, const double *packedA, const double *B, ptrdiff_t b_k,
+                      ptrdiff_t b_col, double *D, ptrdiff_t d_col, ts_gemm_mode mode, ts_kernels_variant variant);
+
 /// Σ x_i² over i < n as the chain s = +0; s = fma(x_i, x_i, s).
 double ts_sum_of_squares(const double *x, ptrdiff_t n, ts_kernels_variant variant);
 

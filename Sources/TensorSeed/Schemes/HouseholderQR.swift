@@ -124,9 +124,9 @@ public enum HouseholderQR {
         let parallel: Bool
         let variant: ts_kernels_variant
         /// Two V (rows × width; the current panel's and, during look-ahead, the next one's), Y (rows × width),
-        /// W (width × columns) and G (width × width).
+        /// W (width × columns) and G (width × width); Vᵀ and Y packed once per block update for its column groups.
         let v: [UnsafeMutablePointer<Double>]
-        let y, w, g: UnsafeMutablePointer<Double>
+        let y, w, g, packedV, packedY: UnsafeMutablePointer<Double>
 
         init(m: Int, n: Int, parallel: Bool, variant: ts_kernels_variant) {
             self.m = m
@@ -137,10 +137,17 @@ public enum HouseholderQR {
             y = .allocate(capacity: m * width)
             w = .allocate(capacity: width * n)
             g = .allocate(capacity: width * width)
+            // Packed blocks are read with aligned vector loads of up to 64 bytes.
+            func aligned(_ count: Int) -> UnsafeMutablePointer<Double> {
+                UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Double>.stride, alignment: 64)
+                    .bindMemory(to: Double.self, capacity: count)
+            }
+            packedV = aligned(ts_gemm_packed_a_count(width, m, variant))
+            packedY = aligned(ts_gemm_packed_a_count(m, width, variant))
         }
 
         deinit {
-            for scratch in v + [y, w, g] { scratch.deallocate() }
+            for scratch in v + [y, w, g, packedV, packedY] { scratch.deallocate() }
         }
 
         /// Householder reflections of columns k0 ..< k0 + width, each applied to the panel's later columns
@@ -218,6 +225,9 @@ public enum HouseholderQR {
                 && (0..<width).allSatisfy { a in (0..<width).allSatisfy { v[a * rows + $0].isFinite } }
             let update = BlockUpdate(v: v, c: c, rows: rows, width: width, columns: columns,
                                      zeroRows: skipZeroRows ? width : 0, lookAhead: lookAhead)
+            // Vᵀ (from row `zeroRows`) and Y, packed once for all groups (W = Vᵀ·C, C ← C − Y·W).
+            ts_gemm_pack_a(width, rows - update.zeroRows, v + update.zeroRows, rows, 1, TS_GEMM_STORE, packedV, variant)
+            ts_gemm_pack_a(rows, width, y, 1, rows, TS_GEMM_SUBTRACT, packedY, variant)
             let failures = Atomic<Int>(0)
             if parallel && rows * columns * width >= 1 << 21 && update.groups > 1 {
                 DispatchQueue.concurrentPerform(iterations: update.groups) { index in
@@ -255,9 +265,13 @@ public enum HouseholderQR {
             let skip = first >= update.width ? update.zeroRows : 0
             let rows = update.rows, width = update.width
             let wGroup = w + first * width, cGroup = update.c + first * m
-            let done = ts_gemm(width, count, rows - skip, update.v + skip, rows, 1, cGroup + skip, 1, m, wGroup, width,
-                               TS_GEMM_STORE, variant) == 0
-                && ts_gemm(rows, count, width, y, 1, rows, wGroup, 1, width, cGroup, m, TS_GEMM_SUBTRACT, variant) == 0
+            // Vᵀ was packed from row `zeroRows`: a group whose sums start elsewhere packs its own.
+            let made = skip == update.zeroRows
+                ? ts_gemm_prepacked(width, count, rows - skip, packedV, cGroup + skip, 1, m, wGroup, width, TS_GEMM_STORE, variant)
+                : ts_gemm(width, count, rows - skip, update.v + skip, rows, 1, cGroup + skip, 1, m, wGroup, width,
+                          TS_GEMM_STORE, variant)
+            let done = made == 0
+                && ts_gemm_prepacked(rows, count, width, packedY, wGroup, 1, width, cGroup, m, TS_GEMM_SUBTRACT, variant) == 0
             if index == 0, let lookAhead = update.lookAhead {
                 do { lookAhead.t = try lookAhead.work() } catch { update.lookAheadError.error = error }
             }

@@ -57,7 +57,7 @@ final class OrthogonalTests: XCTestCase {
 
     func testBlockedQRIsTheSpecTextBitForBit() throws {
         // 150 × 130: three panels and every trailing update; 64 × 64: one full panel; 97 × 1: one column;
-        // 260 × 196: a block update in two column groups (192 + 4), so Q's formation skips the +0 rows of W's sums.
+        // 260 × 196: block updates in several column groups, so that Q's formation skips the +0 rows of W's sums.
         for (m, n) in [(150, 130), (64, 64), (97, 1), (5, 3), (260, 196)] {
             let a = try normals(m, n)
             let q = try HouseholderQR.orthonormalColumns(a, rows: m, columns: n)

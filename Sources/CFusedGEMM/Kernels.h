@@ -32,33 +32,33 @@ TS_INLINE double ts_sum_of_squares_body(const double *x, ptrdiff_t n) {
     return s;
 }
 
-/// ts_reflect (CFusedGEMM.h): four columns at a time, so their dot-product chains run side by side.
+/// y ← y + t·v, one fma per element (the second half of ts_reflect for one column).
+TS_INLINE void ts_reflect_update(const double *restrict v, ptrdiff_t n, double t, double *restrict y) {
+    for (ptrdiff_t i = 0; i < n; i++) y[i] = __builtin_fma(t, v[i], y[i]);
+}
+
+/// ts_reflect for `width` columns at once, so that their dot-product chains (each one fma after another,
+/// 4 cycles apart on current x86) run side by side: eight fill both fma units.
+TS_INLINE void ts_reflect_columns(const double *restrict v, ptrdiff_t n, double beta, double *C, ptrdiff_t ldc,
+                                  const int width) {
+    double d[8] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
+    for (ptrdiff_t i = 0; i < n; i++) {
+        const double x = v[i];
+#pragma clang loop unroll(full)
+        for (int c = 0; c < 8; c++)
+            if (c < width) d[c] = __builtin_fma(x, C[c * ldc + i], d[c]);
+    }
+#pragma clang loop unroll(full)
+    for (int c = 0; c < 8; c++)
+        if (c < width) ts_reflect_update(v, n, -(beta * d[c]), C + c * ldc);
+}
+
+/// ts_reflect (CFusedGEMM.h): eight columns at a time, then four, then one.
 TS_INLINE void ts_reflect_body(const double *restrict v, ptrdiff_t n, double beta, double *C, ptrdiff_t ldc,
                                ptrdiff_t count) {
     ptrdiff_t j = 0;
-    for (; j + 4 <= count; j += 4) {
-        double *restrict y0 = C + j * ldc, *restrict y1 = y0 + ldc, *restrict y2 = y1 + ldc, *restrict y3 = y2 + ldc;
-        double d0 = 0.0, d1 = 0.0, d2 = 0.0, d3 = 0.0;
-        for (ptrdiff_t i = 0; i < n; i++) {
-            d0 = __builtin_fma(v[i], y0[i], d0);
-            d1 = __builtin_fma(v[i], y1[i], d1);
-            d2 = __builtin_fma(v[i], y2[i], d2);
-            d3 = __builtin_fma(v[i], y3[i], d3);
-        }
-        const double t0 = -(beta * d0), t1 = -(beta * d1), t2 = -(beta * d2), t3 = -(beta * d3);
-        for (ptrdiff_t i = 0; i < n; i++) {
-            y0[i] = __builtin_fma(t0, v[i], y0[i]);
-            y1[i] = __builtin_fma(t1, v[i], y1[i]);
-            y2[i] = __builtin_fma(t2, v[i], y2[i]);
-            y3[i] = __builtin_fma(t3, v[i], y3[i]);
-        }
-    }
-    for (; j < count; j++) {
-        double *restrict y = C + j * ldc;
-        double d = 0.0;
-        for (ptrdiff_t i = 0; i < n; i++) d = __builtin_fma(v[i], y[i], d);
-        const double t = -(beta * d);
-        for (ptrdiff_t i = 0; i < n; i++) y[i] = __builtin_fma(t, v[i], y[i]);
-    }
+    for (; j + 8 <= count; j += 8) ts_reflect_columns(v, n, beta, C + j * ldc, ldc, 8);
+    for (; j + 4 <= count; j += 4) ts_reflect_columns(v, n, beta, C + j * ldc, ldc, 4);
+    for (; j < count; j++) ts_reflect_columns(v, n, beta, C + j * ldc, ldc, 1);
 }
 #endif

@@ -93,11 +93,13 @@ public enum HouseholderQR {
                         try context.applyBlock(tFactors[index], reflectors: 0, width: width, transposed: false, rows: m - k0,
                                                to: q + k0 * m + k0, columns: n - k0, lookAhead: nil)
                     }
+                    // Column j times the sign of R[j][j] (a negation, exact).
+                    for j in 0..<n where signs[j] < 0 {
+                        let column = q + j * m
+                        for i in 0..<m { column[i] = -column[i] }
+                    }
                 }
             }
-        }
-        for j in 0..<n where signs[j] < 0 {
-            for i in 0..<m { q[j * m + i] = -q[j * m + i] }
         }
         return q
     }

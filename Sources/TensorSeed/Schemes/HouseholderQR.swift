@@ -7,8 +7,9 @@ import Synchronization
 ///
 /// Every value is a chain of fused multiply-adds in increasing index order, or a single IEEE-754
 /// operation (× ÷ √, negation), each correctly rounded; `CFusedGEMM` runs the chains (AVX-512 or AVX2 + FMA
-/// where present, else C `fma`), and threads only split the columns of its products. So the result is
-/// the same bits on every host, for every thread count and every kernel variant.
+/// where present, else C `fma`), and threads only split the columns of its products (and factor the next
+/// panel beside the update of columns it does not touch). So the result is the same bits on every host,
+/// for every thread count and every kernel variant.
 public enum HouseholderQR {
     /// Columns per panel. Part of the definition (SPEC.md 8.7): another width rounds differently.
     public static let panelWidth = 64

@@ -56,8 +56,9 @@ final class OrthogonalTests: XCTestCase {
     }
 
     func testBlockedQRIsTheSpecTextBitForBit() throws {
-        // 150 × 130: three panels and every trailing update; 64 × 64: one full panel; 97 × 1: one column.
-        for (m, n) in [(150, 130), (64, 64), (97, 1), (5, 3)] {
+        // 150 × 130: three panels and every trailing update; 64 × 64: one full panel; 97 × 1: one column;
+        // 260 × 196: block updates in several column groups, so that Q's formation skips the +0 rows of W's sums.
+        for (m, n) in [(150, 130), (64, 64), (97, 1), (5, 3), (260, 196)] {
             let a = try normals(m, n)
             let q = try HouseholderQR.orthonormalColumns(a, rows: m, columns: n)
             let reference = OrthogonalSpecReference.q((0..<m).map { i in (0..<n).map { j in a[j * m + i] } })
@@ -72,31 +73,56 @@ final class OrthogonalTests: XCTestCase {
         XCTAssertTrue((0..<150).contains { i in (0..<130).contains { j in q[j * 150 + i].bitPattern != narrow[i][j].bitPattern } })
     }
 
-    func testPortableAndFastKernelsGiveTheSameBits() throws {
-        print("fused kernels on this machine: \(HouseholderQR.bestKernelsName)")
-        for (m, n) in [(300, 200), (131, 67)] {
+    /// Every kernel variant this processor runs (AVX-512, AVX2 + FMA, portable, and the one `.best` picks),
+    /// threaded, against the portable kernels on one thread, and the spec's text, bit for bit.
+    func testEveryKernelVariantGivesTheSameBits() throws {
+        print("fused kernels on this machine: \(HouseholderQR.bestKernelsName); supported: "
+              + "\(HouseholderQR.Kernels.allCases.filter(\.isSupported))")
+        for (m, n) in [(300, 200), (131, 67), (200, 200)] {
             let a = try normals(m, n)
-            let best = try HouseholderQR.orthonormalColumns(a, rows: m, columns: n, kernels: .best)
             let portable = try HouseholderQR.orthonormalColumns(a, rows: m, columns: n, parallel: false, kernels: .portable)
-            XCTAssertEqual(best.map(\.bitPattern), portable.map(\.bitPattern), "\(m) × \(n)")
+            for kernels in HouseholderQR.Kernels.allCases where kernels.isSupported {
+                let q = try HouseholderQR.orthonormalColumns(a, rows: m, columns: n, kernels: kernels)
+                let differing = zip(q, portable).filter { $0.bitPattern != $1.bitPattern }.count
+                XCTAssertEqual(differing, 0, "\(m) × \(n), \(kernels) kernels: elements that differ from the portable ones")
+            }
+            if m == 131 {
+                let reference = OrthogonalSpecReference.q((0..<m).map { i in (0..<n).map { j in a[j * m + i] } })
+                let differing = (0..<m * n).filter { portable[$0].bitPattern != reference[$0 % m][$0 / m].bitPattern }.count
+                XCTAssertEqual(differing, 0, "\(m) × \(n): portable elements that differ from SPEC.md 8.7 transcribed")
+            }
         }
     }
 
-    /// ts_gemm against chains of `addingProduct`, over shapes that cross every blocking boundary (MR 8, NR 6,
-    /// KC 256, MC 128, NC 1536), strides that take both the packed and the in-place path for B, and both modes.
+    /// ts_gemm against chains of `addingProduct`, over shapes that cross every blocking boundary of both
+    /// micro-tile shapes (MR 8 and 32, NR 6, KC 256 and 512, MC 128, NC 1536), strides that take both the
+    /// packed and the in-place path for B, both modes, and every variant this processor runs.
     func testFusedProductIsAChainOfFusedMultiplyAdds() {
         var generator = SplitMix64(seed: 3)
         func random() -> Double { Double(generator.next() >> 11) * 0x1p-53 - 0.5 }
-        let shapes = [(1, 1, 1), (8, 6, 256), (9, 7, 257), (129, 13, 300), (17, 1537, 5), (3, 40, 600), (130, 12, 64)]
+        let shapes = [(1, 1, 1), (8, 6, 256), (9, 7, 257), (129, 13, 300), (17, 1537, 5), (3, 40, 600), (130, 12, 64),
+                      (32, 6, 512), (33, 7, 513), (97, 19, 1100)]
+        let variants = [TS_KERNELS_BEST, TS_KERNELS_PORTABLE, TS_KERNELS_AVX2, TS_KERNELS_AVX512].filter { ts_kernels_supported($0) != 0 }
         for (M, N, K) in shapes {
             for mode in [TS_GEMM_STORE, TS_GEMM_SUBTRACT] {
                 for (bK, bCol) in [(1, K), (N, 1)] {
-                    for variant in [TS_KERNELS_BEST, TS_KERNELS_PORTABLE] {
+                    for variant in variants {
                         let a = (0 ..< M * K).map { _ in random() }          // A(r, k) = a[r + k·M]
                         let b = (0 ..< K * N).map { _ in random() }
                         let d0 = (0 ..< M * N).map { _ in random() }
                         var d = d0
                         XCTAssertEqual(ts_gemm(M, N, K, a, 1, M, b, bK, bCol, &d, M, mode, variant), 0)
+                        // The same product with A packed beforehand (ts_gemm_pack_a, then ts_gemm_prepacked).
+                        var packed = [Double](repeating: .nan, count: ts_gemm_packed_a_count(M, K, variant) + 8)
+                        var prepackedD = d0
+                        packed.withUnsafeMutableBufferPointer { buffer in
+                            // The packed blocks are read with aligned vector loads: start at a 64-byte boundary.
+                            let base = buffer.baseAddress!, skip = (64 - Int(bitPattern: base) % 64) % 64 / 8
+                            ts_gemm_pack_a(M, K, a, 1, M, mode, base + skip, variant)
+                            XCTAssertEqual(ts_gemm_prepacked(M, N, K, base + skip, b, bK, bCol, &prepackedD, M, mode, variant), 0)
+                        }
+                        XCTAssertEqual(zip(prepackedD, d).filter { $0.bitPattern != $1.bitPattern }.count, 0,
+                                       "prepacked A: M \(M) N \(N) K \(K) mode \(mode) variant \(variant)")
                         var mismatches = 0, unfusedMismatches = 0
                         for r in 0..<M {
                             for c in 0..<N {

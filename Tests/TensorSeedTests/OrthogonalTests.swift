@@ -1,5 +1,5 @@
 import XCTest
-import TensorSeed
+@testable import TensorSeed
 import CFusedGEMM
 
 /// torch's `orthogonal_` semantics: Q of the QR of a normal matrix (transposed when wide), R's diagonal positive.
@@ -71,6 +71,21 @@ final class OrthogonalTests: XCTestCase {
         let q = try HouseholderQR.orthonormalColumns(a, rows: 150, columns: 130)
         let narrow = OrthogonalSpecReference.q((0..<150).map { i in (0..<130).map { j in a[j * 150 + i] } }, panelWidth: 32)
         XCTAssertTrue((0..<150).contains { i in (0..<130).contains { j in q[j * 150 + i].bitPattern != narrow[i][j].bitPattern } })
+    }
+
+    /// A CPU engine's path chooses the QR's kernels too (a forced baseline runs no wide instruction), and every
+    /// engine gives the same orthogonal bits.
+    func testCPUPathChoosesTheQRKernels() throws {
+        let expected: [CPUPath: HouseholderQR.Kernels] = [.baseline: .portable, .avx2: .avx2, .avx512: .avx512]
+        var results: [[Float]] = []
+        for path in CPUPath.supported {
+            let engine = try CPUEngine(threads: 2, path: path)
+            XCTAssertEqual(TensorGenerator.qrKernels(for: engine), expected[path], "\(path)")
+            var q = [Float]()
+            try TensorGenerator(seed: 5).fill(&q, tensor: "w", shape: [150, 130], scheme: .orthogonal(gain: 1), on: .cpuPath(path))
+            results.append(q)
+        }
+        XCTAssertTrue(results.allSatisfy { $0.map(\.bitPattern) == results[0].map(\.bitPattern) }, "the same bits on every path")
     }
 
     /// Every kernel variant this processor runs (AVX-512, AVX2 + FMA, portable, and the one `.best` picks),

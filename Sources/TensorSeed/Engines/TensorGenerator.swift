@@ -38,6 +38,18 @@ public final class TensorGenerator: @unchecked Sendable {
         return value
     }
 
+    /// The QR's kernels for a matrix whose normals `engine` made: a CPU engine's instruction-set path also chooses
+    /// them (`TENSORSEED_CPU_PATH=baseline` or `--device cpu:baseline` runs no wide instruction anywhere); other
+    /// engines get the fastest. The bits are the same either way.
+    static func qrKernels(for engine: any TensorEngine) -> HouseholderQR.Kernels {
+        guard let cpu = engine as? CPUEngine else { return .best }
+        switch cpu.path {
+        case .baseline: return .portable
+        case .avx2: return .avx2
+        case .avx512: return .avx512
+        }
+    }
+
     /// `gain · Q` for an orthogonal recipe, row-major rows × columns (SPEC.md 8.7).
     func orthogonalMatrix(tensor: String, rows: Int, columns: Int, gain: Double, on choice: EngineChoice) throws -> [Float] {
         try cached("orthogonal\u{0}\(tensor)\u{0}\(rows)x\(columns)\u{0}\(gain.bitPattern)") {
@@ -55,8 +67,9 @@ public final class TensorGenerator: @unchecked Sendable {
                                             + (needed.map { "\(gib($0)) GiB" } ?? "more memory than can be counted")
                                             + " of memory for its float64 QR; this machine has \(gib(memory)) GiB")
         }
-        let normal = try engine(choice).engine.generate(stream: TensorStream(seed: seed, name: tensor), count: rows * columns,
-                                                        distribution: .standardNormal)
+        let generating = try engine(choice).engine
+        let normal = try generating.generate(stream: TensorStream(seed: seed, name: tensor), count: rows * columns,
+                                             distribution: .standardNormal)
         // The matrix to factor, column-major: A (rows × columns) if rows ≥ columns, else Aᵀ (columns × rows).
         // Either way element (r, c) of A sits at c·m + r (tall) or r·m + c (wide), m = max(rows, columns).
         let (m, n) = rows >= columns ? (rows, columns) : (columns, rows)
@@ -71,7 +84,7 @@ public final class TensorGenerator: @unchecked Sendable {
             }
             initialized = m * n
         }
-        let q = try HouseholderQR.orthonormalColumns(a, rows: m, columns: n)
+        let q = try HouseholderQR.orthonormalColumns(a, rows: m, columns: n, kernels: Self.qrKernels(for: generating))
         return [Float](unsafeUninitializedCapacity: rows * columns) { values, initialized in
             nonisolated(unsafe) let target = values.baseAddress!
             q.withUnsafeBufferPointer { q in

@@ -36,9 +36,10 @@ def safetensors_tensors(path):
 
 def signal_mid_write(start, folder, sig, attempts=5, timeout=30):
     """Starts a writer with `start()` (a Popen), waits until a temporary file of ours appears in `folder`, stops the
-    writer and, if it is still running, sends `sig` (delivered on SIGCONT), so that the signal always arrives mid-write
-    however fast the machine is. A writer that finished before it could be stopped is started again (`start` removes
-    what the earlier run left), up to `attempts` times. Returns the Popen."""
+    writer and, if it is still writing (running, its temporary file still there), sends `sig` (delivered on SIGCONT), so
+    that the signal always arrives mid-write however fast the machine is. A writer that finished before it could be
+    stopped (exited, or past its final rename) is started again (`start` removes what the earlier run left), up to
+    `attempts` times. Returns the Popen."""
     import os
     import signal
     import time
@@ -51,9 +52,12 @@ def signal_mid_write(start, folder, sig, attempts=5, timeout=30):
             time.sleep(0.002)
         p.send_signal(signal.SIGSTOP)
         time.sleep(0.05)
-        if p.poll() is None:
+        # Stopped mid-write only if its temporary file is still there: a writer stopped after its final rename (still
+        # running, printing its summary) has finished, and is let go and started again like one that exited.
+        if p.poll() is None and any(".tensorseed-" in f for f in os.listdir(folder)):
             p.send_signal(sig)
             p.send_signal(signal.SIGCONT)
             return p
+        p.send_signal(signal.SIGCONT)
         p.communicate()
     return p

@@ -13,7 +13,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_support import Tally  # noqa: E402
+from check_support import Tally, default_signals  # noqa: E402
 
 
 def main():
@@ -47,7 +47,8 @@ def main():
 
         # Ctrl-C mid-write.
         big = os.path.join(tmp, "big.f32")
-        p = subprocess.Popen(base + ["--count", str(1 << 31), "--output", big], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        p = subprocess.Popen(base + ["--count", str(1 << 31), "--output", big], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=default_signals)
         time.sleep(0.7)
         p.send_signal(signal.SIGINT)
         _, err = p.communicate(timeout=120)

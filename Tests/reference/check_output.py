@@ -28,7 +28,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_support import Tally, signal_mid_write  # noqa: E402
+from check_support import Tally, default_signals, signal_mid_write  # noqa: E402
 
 BIG = {"seed": 3, "dtype": "f32", "tensors": [{"name": f"t{i}", "shape": [4096, 1024]} for i in range(6)],
        "rules": [{"pattern": "*", "scheme": {"name": "normal", "std": 0.02}}]}
@@ -150,7 +150,7 @@ def check_signals(binary, tmp, check):
         if os.path.exists(out):
             os.remove(out)
         return subprocess.Popen([binary, "init", spec, "--output", out, "--device", "cpu", "--quiet"],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=default_signals)
     p = signal_mid_write(start, tmp, signal.SIGHUP)
     _, err = p.communicate(timeout=120)
     check(p.returncode == 129 and "interrupted by signal 1" in err and os.listdir(tmp) == ["big.json"],

@@ -32,7 +32,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_support import signal_mid_write  # noqa: E402
+from check_support import default_signals, signal_mid_write  # noqa: E402
 from safetensors import safe_open
 from safetensors.numpy import load_file
 
@@ -136,7 +136,7 @@ def main():
             if os.path.exists(big):
                 os.remove(big)   # a run that finished before it could be interrupted (signal_mid_write repeats it)
             return subprocess.Popen([binary, "init", "--preset", "gpt2-small", "--output", big, "--device", "cpu", "--chunk-mib", "4"],
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=default_signals)
         p = signal_mid_write(start, tmp, signal.SIGINT)
         _, err = p.communicate()
         left = sorted(os.listdir(tmp))
@@ -228,7 +228,7 @@ def check_sharded(binary, tmp, check):
 
     big = os.path.join(tmp, "big")
     p = subprocess.Popen([binary, "init", "--preset", "gpt2-small", "--output", big + "/", "--max-shard-size", "100MB", "--device", "cpu",
-                          "--chunk-mib", "4"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                          "--chunk-mib", "4"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=default_signals)
     # Interrupt once shard 1 is complete (still temporary) and shard 2 is being written.
     deadline = time.time() + 20
     while time.time() < deadline and not any(".model-00002-of-" in f for f in (os.listdir(big) if os.path.exists(big) else [])):

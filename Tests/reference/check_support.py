@@ -61,3 +61,12 @@ def signal_mid_write(start, folder, sig, attempts=5, timeout=30):
         p.send_signal(signal.SIGCONT)
         p.communicate()
     return p
+
+
+def default_signals():
+    """A `preexec_fn` for a writer a check will interrupt: SIGINT, SIGHUP and SIGTERM at their default actions, which
+    the writer then replaces with its handlers. Without it a check run under `nohup` (SIGHUP ignored) or as a shell's
+    background job (SIGINT ignored) would start writers that rightly keep ignoring the signal it sends."""
+    import signal
+    for number in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM):
+        signal.signal(number, signal.SIG_DFL)

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,11 +20,7 @@ enum FileReservation {
     /// `.noRoom` when they cannot fit. Any other `posix_fallocate` failure (a file system without it) is ignored.
     static func reserve(_ fd: Int32, bytes: Int, path: String) throws {
         if isMemoryBacked(fd) {
-            var info = statvfs()
-            guard fstatvfs(fd, &info) == 0, info.f_blocks > 0 else { return }
-            let (available, overflow) = Int(clamping: info.f_bavail).multipliedReportingOverflow(by: Int(clamping: info.f_frsize))
-            if !overflow, bytes > available { throw WriterError.noRoom(path: path, bytes: bytes, available: available) }
-            return
+            return try FreeSpace.check(bytes, in: URL(fileURLWithPath: path).deletingLastPathComponent().path, for: path)
         }
         let reserve = posix_fallocate(fd, 0, off_t(bytes))
         if reserve == ENOSPC || reserve == EFBIG { throw WriterError.diskFull(path: path, bytes: bytes) }

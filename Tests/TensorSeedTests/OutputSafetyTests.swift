@@ -117,6 +117,66 @@ final class OutputSafetyTests: XCTestCase {
         }
     }
 
+    /// A FIFO, a socket or a symbolic link to a directory at the output is never replaced, --force or not, and refused
+    /// before anything is generated; a symbolic link to a regular file is replaced itself with --force (its target kept).
+    func testOnlyRegularFilesAreReplacedEvenWithForce() throws {
+        XCTAssertEqual(mkfifo(path("p.safetensors"), 0o644), 0)
+        var generated = 0
+        for force in [false, true] {
+            XCTAssertThrowsError(try RawFloatFile.write(to: path("p.safetensors"), elements: 2, force: force) { _ in generated += 1 }) {
+                XCTAssertEqual($0 as? WriterError, .notRegularFile(path: path("p.safetensors"), kind: "a FIFO (named pipe)"))
+            }
+            XCTAssertThrowsError(try SafetensorsWriter(engine: .cpu, force: force).write(try plan(), to: path("p.safetensors")))
+            let names = ShardNames(output: path("p.safetensors"))!
+            XCTAssertThrowsError(try SafetensorsWriter(engine: .cpu, force: force).writeSharded(try plan(), names: names, maxShardBytes: 4000)) {
+                XCTAssertEqual($0 as? WriterError, .notRegularFile(path: path("p.safetensors"), kind: "a FIFO (named pipe)"))
+            }
+        }
+        XCTAssertEqual(generated, 0, "refused before generating")
+        var info = stat()
+        XCTAssertEqual(lstat(path("p.safetensors"), &info), 0)
+        XCTAssertEqual(info.st_mode & S_IFMT, S_IFIFO, "the FIFO is still there")
+
+        try FileManager.default.createDirectory(atPath: path("real"), withIntermediateDirectories: false)
+        try FileManager.default.createSymbolicLink(atPath: path("dl.safetensors"), withDestinationPath: path("real"))
+        XCTAssertThrowsError(try SafetensorsWriter(engine: .cpu, force: true).write(try plan(), to: path("dl.safetensors"))) {
+            XCTAssertEqual($0 as? WriterError, .notRegularFile(path: path("dl.safetensors"), kind: "a symbolic link to a directory"))
+        }
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: path("dl.safetensors")), path("real"))
+
+        write("target", to: "t.txt")
+        try FileManager.default.createSymbolicLink(atPath: path("l.f32"), withDestinationPath: path("t.txt"))
+        try RawFloatFile.write(to: path("l.f32"), elements: 2, force: true) { try $0([1, 2]) }
+        XCTAssertEqual(lstat(path("l.f32"), &info), 0)
+        XCTAssertEqual(info.st_mode & S_IFMT, S_IFREG, "--force replaces the link itself")
+        XCTAssertEqual(read("t.txt"), "target", "and keeps its target")
+        XCTAssertEqual(try files(), ["dl.safetensors", "l.f32", "p.safetensors", "real", "t.txt"], "no temporary file left")
+    }
+
+    /// Errors about the output name the path given, never the hidden temporary file, and the folder that is missing
+    /// or in the way; `OutputFolder.create` makes missing folders and refuses a file in the way.
+    func testOutputErrorsNameThePathGivenAndTheFolderInTheWay() throws {
+        let missing = path("no/such/x.f32")
+        XCTAssertThrowsError(try RawFloatFile.write(to: missing, elements: 1) { try $0([1]) }) {
+            XCTAssertEqual($0 as? WriterError, .cannotCreate(path: missing, reason: "the folder \(path("no")) does not exist"))
+        }
+        write("a file", to: "f")
+        let under = path("f/x.safetensors")
+        XCTAssertThrowsError(try SafetensorsWriter(engine: .cpu).write(try plan(), to: under)) {
+            XCTAssertEqual($0 as? WriterError, .cannotCreate(path: under, reason: "\(path("f")) is a regular file, not a folder"))
+        }
+        XCTAssertThrowsError(try RawFloatFile.write(to: "", elements: 1) { try $0([1]) }) {
+            XCTAssertTrue("\($0)".contains("the output path is empty"), "\($0)")
+        }
+        XCTAssertEqual(try OutputFolder.create(path("a/b"), for: "out"), [path("a"), path("a/b")])
+        XCTAssertEqual(try OutputFolder.create(path("a/b"), for: "out"), [], "an existing folder is not made again")
+        XCTAssertThrowsError(try OutputFolder.create(path("f/g"), for: "out/m.safetensors")) {
+            XCTAssertEqual($0 as? WriterError, .cannotCreate(path: "out/m.safetensors", reason: "\(path("f")) is a regular file, not a folder; nothing was written"))
+        }
+        OutputFolder.remove([path("a"), path("a/b")])
+        XCTAssertEqual(try files(), ["f"], "no temporary file, no folder left")
+    }
+
     func testRawFloatFileKeepsAnExistingFileWithoutForce() throws {
         write("keep me", to: "x.f32")
         XCTAssertThrowsError(try RawFloatFile.write(to: path("x.f32"), elements: 2) { try $0([1, 2]) }) {

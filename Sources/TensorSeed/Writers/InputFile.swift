@@ -67,16 +67,7 @@ public enum InputFile {
     }
 
     private static func requireRegular(_ info: stat, path: String) throws {
-        let kind: String
-        switch info.st_mode & S_IFMT {
-        case S_IFREG: return
-        case S_IFDIR: kind = "a directory"
-        case S_IFIFO: kind = "a FIFO (named pipe)"
-        case S_IFCHR: kind = "a character device"
-        case S_IFBLK: kind = "a block device"
-        case S_IFSOCK: kind = "a socket"
-        default: kind = "a special file"
-        }
+        guard let kind = FileKind.irregular(info.st_mode) else { return }
         throw InputFileError(path: path, message: "is \(kind), not a regular file")
     }
 

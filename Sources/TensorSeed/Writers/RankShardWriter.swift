@@ -51,6 +51,7 @@ extension SafetensorsWriter {
         var states: [Int: ShardOnDisk] = [:]
         for shard in mine {
             let path = names.path(layout.files[shard])
+            try StagedOutput.checkReplaceable(path)   // a FIFO or device in the way is never replaced, --force or not
             let state = ShardOnDisk.inspect(path, expected: expected[shard])
             if case let .foreign(reason) = state, !force {
                 throw RankError("\(path) is in the way and is not shard \(shard + 1) of this job (\(reason)); nothing was written "

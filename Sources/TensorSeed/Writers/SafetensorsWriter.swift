@@ -45,6 +45,9 @@ public enum WriterError: Error, CustomStringConvertible, Equatable {
     case createdMeanwhile(path: String)
     /// A directory is at the path: not replaced, even with `force`.
     case isDirectory(path: String)
+    /// Something other than a regular file or a directory is at the path (`kind`, e.g. "a FIFO (named pipe)",
+    /// "a symbolic link to a directory"): not replaced, even with `force` (`StagedOutput.checkReplaceable`).
+    case notRegularFile(path: String, kind: String)
     /// The file name is longer than a file system allows (`TemporaryName.maximumNameBytes`).
     case nameTooLong(path: String, bytes: Int)
     /// The files to write need more than the free space of their file system (checked before writing).
@@ -63,6 +66,8 @@ public enum WriterError: Error, CustomStringConvertible, Equatable {
         case let .createdMeanwhile(path):
             return "\(path) was created by another process while this one was writing it; it was kept and nothing was written"
         case let .isDirectory(path): return "\(path) is a directory; nothing was written (give a file name, or remove the directory)"
+        case let .notRegularFile(path, kind):
+            return "\(path) is \(kind), not a regular file; nothing was written (--force replaces only a regular file or a symbolic link to one)"
         case let .nameTooLong(path, bytes):
             return "cannot write \(path): its name is \(bytes) bytes, more than the \(TemporaryName.maximumNameBytes) a file system allows; nothing was written"
         case let .noRoom(path, bytes, available):

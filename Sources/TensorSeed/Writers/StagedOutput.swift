@@ -12,7 +12,9 @@ import Glibc
 /// Without `force` an existing path (a dangling symbolic link included) is never replaced: `checkAbsent`
 /// refuses it before anything is generated, and the final move itself (`NoReplaceRename`) refuses a path
 /// that another process created in the meantime, so of two writers of one path exactly one wins. With
-/// `force` files are replaced (plain `rename`), but never a directory: that is refused up front too.
+/// `force` a regular file is replaced (plain `rename`), as is a symbolic link to one or to nothing (the link
+/// itself, not its target); anything else (a directory, a FIFO, a device, a socket, a symbolic link to any of
+/// them) is never replaced: `checkAbsent` refuses it up front, and `commit` checks again before each move.
 final class StagedOutput {
     let force: Bool
     /// The temporary and final path of each file written so far.
@@ -21,21 +23,39 @@ final class StagedOutput {
 
     init(force: Bool) { self.force = force }
 
-    /// Checks, before anything is generated, that each of `paths` can be written: its name fits the file
-    /// system (`TemporaryName.maximumNameBytes`), it is not a directory, and (unless `force`) nothing exists there.
+    /// Checks, before anything is generated, that each of `paths` can be written: it is not empty, its name fits
+    /// the file system (`TemporaryName.maximumNameBytes`), it is not something other than a regular file
+    /// (`checkReplaceable`), and (unless `force`) nothing exists there.
     func checkAbsent(_ paths: [String]) throws {
         for path in paths {
+            guard !path.isEmpty else { throw WriterError.cannotCreate(path: "''", reason: "the output path is empty; nothing was written") }
             let name = path.split(separator: "/").last.map(String.init) ?? path
             if name.utf8.count > TemporaryName.maximumNameBytes {
                 throw WriterError.nameTooLong(path: path, bytes: name.utf8.count)
             }
             var info = stat()
             guard lstat(path, &info) == 0 else { continue }
-            if info.st_mode & S_IFMT == S_IFDIR { throw WriterError.isDirectory(path: path) }
+            try StagedOutput.checkReplaceable(path)
             guard !force else { continue }
             if let target = StagedOutput.danglingTarget(path, info) { throw WriterError.danglingLink(path: path, target: target) }
             throw WriterError.exists(path: path)
         }
+    }
+
+    /// Throws unless whatever is at `path` is one that `--force` may replace: nothing, a regular file, or a
+    /// symbolic link to a regular file or to nothing (replaced itself). A directory, FIFO, device or socket, or a
+    /// symbolic link to one, is refused with one line saying what it is: replacing a device node such as
+    /// /dev/null, or a FIFO another program reads, is never what the user meant.
+    static func checkReplaceable(_ path: String) throws {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        if info.st_mode & S_IFMT == S_IFDIR { throw WriterError.isDirectory(path: path) }
+        if info.st_mode & S_IFMT == S_IFLNK {
+            var target = stat()
+            guard stat(path, &target) == 0, let kind = FileKind.irregular(target.st_mode) else { return }   // dangling, or a regular file
+            throw WriterError.notRegularFile(path: path, kind: "a symbolic link to \(kind)")
+        }
+        if let kind = FileKind.irregular(info.st_mode) { throw WriterError.notRegularFile(path: path, kind: kind) }
     }
 
     /// The target of a symbolic link at `path` that points nowhere, else nil.
@@ -52,7 +72,7 @@ final class StagedOutput {
     func write(_ path: String, _ body: (Int32) throws -> Void) throws {
         let temporary = StagedOutput.temporary(for: path)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw WriterError.cannotCreate(path: temporary, reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw WriterError.creation(errno, path: path) }
         files.append((temporary, path))
         Interruption.register(temporaries: files.map(\.temporary))
         var closed = false
@@ -74,6 +94,12 @@ final class StagedOutput {
         if signal != 0 { throw WriterError.interrupted(path: files.last?.final ?? "", signal: signal) }
         var moved: [String] = []
         for file in files {
+            if force {
+                do { try StagedOutput.checkReplaceable(file.final) } catch {
+                    for path in moved { unlink(path) }
+                    throw error
+                }
+            }
             let code = force ? (rename(file.temporary, file.final) == 0 ? 0 : errno)
                              : NoReplaceRename.move(file.temporary, to: file.final)
             guard code == 0 else {

@@ -228,6 +228,9 @@ final class OutputSafetyTests: XCTestCase {
         XCTAssertEqual(generation, ["_from_model_config": .bool(true), "bos_token_id": .integer(1), "eos_token_id": .array([.integer(2), .integer(7)])])
         let qwen = try HuggingFaceConfig.parse(json: Data(#"{"model_type": "qwen2", "pad_token_id": 3}"#.utf8))
         XCTAssertEqual(HuggingFaceFolder.generationConfig(qwen).object!, ["_from_model_config": .bool(true), "pad_token_id": .integer(3)])
+        // Ids given as null stay unset (the config class keeps None), unlike absent ones, which take the class's default.
+        let nulls = try HuggingFaceConfig.parse(json: Data(#"{"model_type": "llama", "bos_token_id": null, "eos_token_id": null}"#.utf8))
+        XCTAssertEqual(HuggingFaceFolder.generationConfig(nulls).object!, ["_from_model_config": .bool(true)])
         let gpt2 = try ModelPreset.gpt2Small.huggingFaceConfig()!
         XCTAssertEqual(HuggingFaceFolder.generationConfig(gpt2).object?["eos_token_id"], .integer(50256))
         // Indented as json.dumps(indent=2, sort_keys=True), and parsed back to the same value.

@@ -7,7 +7,8 @@
   config.json and generation_config.json; missing folders are created (and removed again when the write fails);
 - config.json is the input config with `dtype` and `torch_dtype` set to the storage type written (--dtype bf16
   loads as bfloat16) and `architectures` named; transformers' AutoConfig reads it back with the input's sizes;
-- generation_config.json holds the token ids GenerationConfig.from_model_config derives from the config;
+- generation_config.json holds the token ids GenerationConfig.from_model_config derives from the config (ids given as
+  null in config.json stay unset, as transformers leaves them);
 - with torch (CPU wheel): AutoModelForCausalLM.from_pretrained loads every tensor (no missing, unexpected or
   re-initialized weight), its parameters equal the files' bit for bit, in the written dtype, and it runs;
 - README's Hugging Face folder example (the sh and python blocks after `<!-- hf-folder-example -->`) runs as written.
@@ -123,6 +124,33 @@ def check_missing_folder_removed(binary, tmp, check):
           f"--output DIR/model.safetensors --max-shard-size creates a missing DIR ({r.stderr.strip()})")
 
 
+def check_null_token_ids(binary, tmp, check):
+    """Token ids given as null in config.json stay unset in generation_config.json, as GenerationConfig.from_model_config
+    leaves them (the config class's default applies only to an absent field). The token ids are compared with the file
+    transformers' GenerationConfig.save_pretrained writes (which also holds use_cache and output_* flags, not written here)."""
+    for base, nulls in ((LLAMA, ("bos_token_id", "eos_token_id", "pad_token_id")), (GPT2, ("bos_token_id", "eos_token_id")),
+                        (LLAMA, ("eos_token_id",))):
+        config = {k: v for k, v in base.items() if k != "pad_token_id"}
+        config.update({k: None for k in nulls})
+        what = f"{config['model_type']} with null {', '.join(nulls)}"
+        cfgdir = os.path.join(tmp, "null-" + "-".join(nulls) + config["model_type"])
+        os.makedirs(cfgdir)
+        with open(os.path.join(cfgdir, "config.json"), "w") as f:
+            json.dump(config, f)
+        out = cfgdir + "-out"
+        r = run([binary, "init", cfgdir + "/", "--output", out + "/", "--device", "cpu", "--quiet"])
+        generation = json.load(open(os.path.join(out, "generation_config.json"))) if r.returncode == 0 else {}
+        check(r.returncode == 0 and not any(k in generation for k in nulls), f"{what}: none of them in generation_config.json ({generation}, {r.stderr.strip()})")
+        if transformers is None:
+            continue
+        saved = os.path.join(tmp, "saved-" + os.path.basename(cfgdir))
+        GenerationConfig.from_model_config(AutoConfig.from_pretrained(cfgdir)).save_pretrained(saved)
+        derived = json.load(open(os.path.join(saved, "generation_config.json")))
+        ids = ("bos_token_id", "eos_token_id", "pad_token_id")
+        ours, theirs = ({k: written[k] for k in ids if k in written} for written in (generation, derived))
+        check(ours == theirs, f"{what}: generation_config.json has the token ids transformers writes ({ours} vs {theirs})")
+
+
 def check_readme_example(binary, tmp, check):
     """Runs README's example blocks as written, `tensorseed` being the binary under test, in a folder whose cfgdir/ holds a config."""
     text = open(os.path.join(ROOT, "README.md")).read()
@@ -160,7 +188,7 @@ def main():
     for config, extra, want, dtype in cases:
         with tempfile.TemporaryDirectory() as tmp:
             check_folder(binary, tmp, tally.check, config, extra, want, dtype)
-    for part in (check_missing_folder_removed, check_readme_example):
+    for part in (check_missing_folder_removed, check_null_token_ids, check_readme_example):
         with tempfile.TemporaryDirectory() as tmp:
             part(binary, tmp, tally.check)
     return tally.report("hf-folder")

@@ -31,7 +31,8 @@ public enum HuggingFaceFolder {
     /// `generation_config.json` as `GenerationConfig.from_model_config` makes it for a model whose
     /// `save_pretrained` writes one: `_from_model_config` and the config's `bos_token_id`, `eos_token_id`
     /// and `pad_token_id`, each the config's value or, when absent, its config class's default (GPT2Config:
-    /// 50256 and 50256; LlamaConfig and MistralConfig: 1 and 2; Qwen2Config: none; no class sets a pad token).
+    /// 50256 and 50256; LlamaConfig and MistralConfig: 1 and 2; Qwen2Config: none; no class sets a pad token);
+    /// a field given as null is None in the config class, so it is left out, as transformers leaves it out.
     /// Values checked against transformers 5.24 (`GenerationConfig.from_model_config(LlamaConfig())`).
     public static func generationConfig(_ config: HuggingFaceConfig) -> JSONValue {
         var members: [JSONKey: JSONValue] = ["_from_model_config": .bool(true)]
@@ -42,10 +43,10 @@ public enum HuggingFaceFolder {
         case .qwen2: defaults = (nil, nil)
         }
         for (key, fallback) in [("bos_token_id", defaults.bos), ("eos_token_id", defaults.eos), ("pad_token_id", nil)] {
-            if let value = config.members[key], value != .null {
-                members[key] = value
-            } else if let fallback {
-                members[key] = .integer(fallback)
+            switch config.members[key] {
+            case .null?: continue   // given as null: the config class keeps None, and nothing is written
+            case let value?: members[key] = value
+            case nil: if let fallback { members[key] = .integer(fallback) }
             }
         }
         return .object(members)

@@ -173,6 +173,8 @@ final class HuggingFaceLayoutTests: XCTestCase {
         XCTAssertEqual(configError(#"{"model_type": "llama", "hidden_size": 100, "num_attention_heads": 3}"#),
                        "config.json: hidden_size (100) must be divisible by num_attention_heads (3)")
         XCTAssertEqual(configError(#"{"model_type": "gpt2", "n_embd": 10, "n_head": 4}"#), "config.json: n_embd (10) must be divisible by n_head (4)")
+        XCTAssertEqual(configError(#"{"model_type": "llama", "vocab_size": 64, "pad_token_id": 64}"#),
+                       "config.json: field \"pad_token_id\" 64 must be below vocab_size 64")
         XCTAssertEqual(configError(#"{"model_type": "gpt2", "architectures": ["GPT2Model"]}"#),
                        "config.json: architecture \"GPT2Model\" is not supported: TensorSeed writes the layout of GPT2LMHeadModel")
         XCTAssertTrue(configError(#"{"model_type": "gpt2", "add_cross_attention": true}"#).contains("add_cross_attention is not supported"))

@@ -36,9 +36,15 @@ enum LlamaLayout {
             throw HuggingFaceConfigError(path: fields.path, message: "hidden_size (\(hidden)) must be divisible by num_attention_heads (\(heads))")
         }
         let keyValueHeads = try fields.positiveInt(["num_key_value_heads"], default: d.keyValueHeads ?? heads)
+        let vocabulary = try fields.positiveInt(["vocab_size"], default: d.vocabularySize)
+        let padding = try fields.optionalIndex("pad_token_id")
+        // The embedding's padding_idx is a row of it: nn.Embedding refuses one outside it.
+        if let padding, padding >= vocabulary {
+            throw HuggingFaceConfigError(path: fields.path, message: "field \"pad_token_id\" \(padding) must be below vocab_size \(vocabulary)")
+        }
         return HuggingFaceConfig(
             modelType: type,
-            vocabularySize: try fields.positiveInt(["vocab_size"], default: d.vocabularySize),
+            vocabularySize: vocabulary,
             hiddenSize: hidden,
             layerCount: try fields.positiveInt(["num_hidden_layers"], default: d.layers),
             headCount: heads,
@@ -50,7 +56,7 @@ enum LlamaLayout {
             tieWordEmbeddings: try fields.bool("tie_word_embeddings", default: false),
             attentionBias: type == .llama ? try fields.bool("attention_bias", default: false) : type == .qwen2,
             mlpBias: type == .llama ? try fields.bool("mlp_bias", default: false) : false,
-            paddingIndex: try fields.optionalIndex("pad_token_id"),
+            paddingIndex: padding,
             dtype: try fields.storageType())
     }
 

@@ -34,6 +34,7 @@ final class FiniteRecipeTests: XCTestCase {
             (.xavierUniform(gain: 3e38), "xavier_uniform: high - low"),
             (.kaimingUniform(a: .nan), "kaiming_uniform: a = nan is invalid, it must be finite in float32"),
             (.kaimingNormal(a: 1e300), "kaiming_normal: a = 1e+300 is invalid"),
+            (.kaimingUniform(a: 0, mode: .fanAvg, nonlinearity: .leakyRelu()), "kaiming_uniform: mode = fan_avg is invalid, it must be fan_in or fan_out"),
             (.orthogonal(gain: 1e39), "orthogonal: gain = 1e+39 is invalid"),
             (.orthogonal(gain: -.infinity), "orthogonal: gain = -inf is invalid"),
             (.sparse(sparsity: 0.5, std: 1e38), "sparse: mean 0.0 ± 6.7 · std 1e+38"),
@@ -50,6 +51,9 @@ final class FiniteRecipeTests: XCTestCase {
         }
         // A bound that rounds to 0 in float32 is refused as such (a = 3e38, fan_in 2^50: bound ≈ 1e-46).
         XCTAssertTrue(message(.kaimingUniform(a: 3e38), shape: [1, 1 << 50]).contains("kaiming_uniform: the bounds [-0.0, 0.0] in float32 hold no value"))
+        // lecun_* are variance_scaling inside, but their messages name the scheme written.
+        XCTAssertEqual(message(.lecunNormal, shape: [5]), "lecun_normal needs a tensor with at least 2 dimensions to compute fans, got shape [5]")
+        XCTAssertEqual(message(.lecunUniform, shape: [4, 4, 2]), "accepted")
         // Empty tensors need no fans or parameters.
         XCTAssertEqual(message(.xavierUniform(gain: 1), shape: [0, 4]), "accepted")   // empty tensors need no fans
         XCTAssertTrue(message(.kaimingNormal(), shape: [4, 0, 3]).contains("accepted"))

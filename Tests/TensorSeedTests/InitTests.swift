@@ -70,6 +70,17 @@ final class InitTests: XCTestCase {
         XCTAssertEqual(typo, "tensors[0] \"w\": field \"scheme.sdt\" is not a parameter of normal")
         let fans = specError(#"{"tensors": [{"name": "w", "shape": [4], "scheme": {"name": "xavier_normal"}}]}"#)
         XCTAssertTrue(fans.hasPrefix("tensors[0] \"w\": field \"scheme\": xavier_normal needs a tensor with at least 2 dimensions"), fans)
+        // Modes: each scheme's message lists the modes it takes, and names the scheme written (lecun_* is variance_scaling inside).
+        func scheme(_ json: String, shape: String = "[4, 4]") -> String {
+            specError(#"{"tensors": [{"name": "w", "shape": \#(shape), "scheme": \#(json)}]}"#)
+        }
+        for mode in ["fan_avg", "bogus"] {
+            XCTAssertEqual(scheme(#"{"name": "kaiming_uniform", "mode": "\#(mode)"}"#),
+                           "tensors[0] \"w\": field \"scheme.mode\" must be fan_in or fan_out for kaiming_uniform, got '\(mode)'")
+        }
+        XCTAssertEqual(scheme(#"{"name": "variance_scaling", "scale": 1, "mode": "bogus"}"#),
+                       "tensors[0] \"w\": field \"scheme.mode\" must be fan_in, fan_out or fan_avg for variance_scaling, got 'bogus'")
+        XCTAssertTrue(scheme(#"{"name": "lecun_normal"}"#, shape: "[4]").hasPrefix("tensors[0] \"w\": field \"scheme\": lecun_normal needs a tensor with at least 2"))
         XCTAssertTrue(specError(#"{"tensors": [{"name": "w", "shape": [2], "scheme": {"name": "trunc_normal", "a": 1, "b": -1}}]}"#).contains("below b"))
         XCTAssertTrue(specError(#"{"tensors": [{"name": "w", "shape": [2], "dtype": "int8", "scheme": {"name": "ones"}}]}"#).contains("field \"dtype\""))
         XCTAssertTrue(specError(#"{"tensors": [{"name": "w", "shape": [2], "scheme": {"name": "ones"}}, {"name": "w", "shape": [2], "scheme": {"name": "ones"}}]}"#).contains("duplicate"))

@@ -48,7 +48,7 @@ public enum SchemeJSON {
         case "xavier_normal": scheme = .xavierNormal(gain: try reader.double(["gain"], default: 1))
         case "kaiming_uniform", "kaiming_normal":
             let a = try reader.double(["a"], default: 0)
-            let mode = try reader.fanMode(default: .fanIn)
+            let mode = try reader.fanMode(default: .fanIn, allowed: FanMode.torchModes)
             let nonlinearity = try reader.nonlinearity(default: .leakyRelu())
             // Only leaky_relu has a slope, and kaiming's slope is `a` (torch passes it to calculate_gain): a nonzero
             // `a` with another nonlinearity would be ignored, so it is refused rather than recorded unused.
@@ -254,10 +254,11 @@ private final class FieldReader {
         return s
     }
 
-    func fanMode(default value: FanMode) throws -> FanMode {
+    /// The `mode` field, one of `allowed` (torch's kaiming takes fan_in or fan_out; JAX's variance_scaling fan_avg too).
+    func fanMode(default value: FanMode, allowed: [FanMode] = FanMode.allCases) throws -> FanMode {
         let text = try string("mode", default: value.rawValue)
-        guard let mode = FanMode(rawValue: text) else {
-            throw SpecFieldError(field: "scheme.mode", message: "unknown mode '\(text)' (use fan_in, fan_out, fan_avg)")
+        guard let mode = FanMode(rawValue: text), allowed.contains(mode) else {
+            throw SpecFieldError(field: "scheme.mode", message: "must be \(FanMode.listed(allowed)) for \(scheme), got '\(text)'")
         }
         return mode
     }

@@ -48,4 +48,13 @@ public struct Fans: Sendable, Hashable {
 /// Which fan a variance-scaling scheme divides by.
 public enum FanMode: String, Sendable, Hashable, CaseIterable {
     case fanIn = "fan_in", fanOut = "fan_out", fanAvg = "fan_avg"
+
+    /// The modes torch's `kaiming_*_` take (`_calculate_correct_fan`: fan_in or fan_out); fan_avg is JAX's.
+    public static let torchModes: [FanMode] = [.fanIn, .fanOut]
+
+    /// `modes` in words for messages: "fan_in or fan_out", "fan_in, fan_out or fan_avg".
+    public static func listed(_ modes: [FanMode]) -> String {
+        let names = modes.map(\.rawValue)
+        return names.count < 2 ? names.joined() : names.dropLast().joined(separator: ", ") + " or " + names.last!
+    }
 }

@@ -4,6 +4,8 @@ public enum SchemeError: Error, Equatable, CustomStringConvertible {
     case unsupportedRank(scheme: String, shape: [Int], allowed: String)
     case invalidShape([Int])
     case invalidParameter(scheme: String, parameter: String, value: Double, requirement: String)
+    /// A fan mode the scheme does not take (torch's kaiming takes no fan_avg).
+    case invalidMode(scheme: String, mode: FanMode, allowed: [FanMode])
     case unknownNonlinearity(String)
     case axisOutOfRange(axis: Int, shape: [Int])
     case zeroFan(scheme: String, shape: [Int])
@@ -23,6 +25,8 @@ public enum SchemeError: Error, Equatable, CustomStringConvertible {
             return "invalid shape \(shape): dimensions must be >= 0 and the element count must fit in 64 bits"
         case let .invalidParameter(scheme, parameter, value, requirement):
             return "\(scheme): \(parameter) = \(value) is invalid, it must be \(requirement)"
+        case let .invalidMode(scheme, mode, allowed):
+            return "\(scheme): mode = \(mode.rawValue) is invalid, it must be \(FanMode.listed(allowed))"
         case let .unknownNonlinearity(name):
             return "unknown nonlinearity '\(name)' (known: linear, conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d, sigmoid, tanh, relu, leaky_relu, selu)"
         case let .axisOutOfRange(axis, shape):

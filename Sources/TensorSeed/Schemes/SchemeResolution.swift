@@ -79,26 +79,34 @@ extension InitScheme {
         case let .kaimingNormal(a, mode, nonlinearity):
             return .random(.normal(mean: 0, std: Float(try kaimingStd(a: a, mode: mode, nonlinearity: nonlinearity, shape: shape))))
         case .lecunUniform:
-            return try InitScheme.varianceScaling(scale: 1, mode: .fanIn, distribution: .uniform).recipe(shape: shape)
+            return try varianceScalingRecipe(scale: 1, mode: .fanIn, distribution: .uniform, inAxis: [-2], outAxis: [-1], batchAxis: [], shape: shape)
         case .lecunNormal:
-            return try InitScheme.varianceScaling(scale: 1, mode: .fanIn, distribution: .truncatedNormal).recipe(shape: shape)
+            return try varianceScalingRecipe(scale: 1, mode: .fanIn, distribution: .truncatedNormal, inAxis: [-2], outAxis: [-1], batchAxis: [],
+                                       shape: shape)
         case let .varianceScaling(scale, mode, distribution, inAxis, outAxis, batchAxis):
-            try requireFloat32(scale, "scale")
-            try require(scale > 0, "scale", scale, "> 0")
-            let fan = try Fans.jax(shape: shape, inAxis: inAxis, outAxis: outAxis, batchAxis: batchAxis, scheme: name).value(mode)
-            guard fan > 0 else { throw SchemeError.zeroFan(scheme: name, shape: shape) }
-            let variance = scale / fan
-            switch distribution {
-            case .normal:
-                return .random(.normal(mean: 0, std: Float(variance.squareRoot())))
-            case .uniform:
-                let bound = Float((3 * variance).squareRoot())
-                return .random(.uniform(low: -bound, high: bound))
-            case .truncatedNormal:
-                // JAX: truncated_normal(−2, 2) · √variance / .87962566103423978.
-                let std = variance.squareRoot() / InitScheme.jaxTruncatedNormalStddev
-                return try truncatedNormal(mean: 0, std: Float(std), low: Float(-2 * std), high: Float(2 * std))
-            }
+            return try varianceScalingRecipe(scale: scale, mode: mode, distribution: distribution, inAxis: inAxis, outAxis: outAxis,
+                                       batchAxis: batchAxis, shape: shape)
+        }
+    }
+
+    /// JAX's `variance_scaling` (and the `lecun_*` schemes built on it, whose messages name them, not variance_scaling).
+    private func varianceScalingRecipe(scale: Double, mode: FanMode, distribution: VarianceScalingDistribution, inAxis: [Int], outAxis: [Int],
+                                 batchAxis: [Int], shape: [Int]) throws -> TensorRecipe {
+        try requireFloat32(scale, "scale")
+        try require(scale > 0, "scale", scale, "> 0")
+        let fan = try Fans.jax(shape: shape, inAxis: inAxis, outAxis: outAxis, batchAxis: batchAxis, scheme: name).value(mode)
+        guard fan > 0 else { throw SchemeError.zeroFan(scheme: name, shape: shape) }
+        let variance = scale / fan
+        switch distribution {
+        case .normal:
+            return .random(.normal(mean: 0, std: Float(variance.squareRoot())))
+        case .uniform:
+            let bound = Float((3 * variance).squareRoot())
+            return .random(.uniform(low: -bound, high: bound))
+        case .truncatedNormal:
+            // JAX: truncated_normal(−2, 2) · √variance / .87962566103423978.
+            let std = variance.squareRoot() / InitScheme.jaxTruncatedNormalStddev
+            return try truncatedNormal(mean: 0, std: Float(std), low: Float(-2 * std), high: Float(2 * std))
         }
     }
 
@@ -113,9 +121,7 @@ extension InitScheme {
 
     private func kaimingStd(a: Double, mode: FanMode, nonlinearity: Nonlinearity, shape: [Int]) throws -> Double {
         try requireFloat32(a, "a")
-        guard mode != .fanAvg else {
-            throw SchemeError.invalidParameter(scheme: name, parameter: "mode", value: .nan, requirement: "fan_in or fan_out")
-        }
+        guard FanMode.torchModes.contains(mode) else { throw SchemeError.invalidMode(scheme: name, mode: mode, allowed: FanMode.torchModes) }
         let fan = try Fans.torch(shape: shape, scheme: name).value(mode)
         guard fan > 0 else { throw SchemeError.zeroFan(scheme: name, shape: shape) }
         // torch passes `a` to calculate_gain as leaky_relu's slope.

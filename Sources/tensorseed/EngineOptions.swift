@@ -23,8 +23,9 @@ struct EngineOptions: ParsableArguments {
         get throws { try EngineChoice(parsing: device) }
     }
 
-    /// The engine for `--device`, with the CPU engine on `threads` threads where it is the one.
-    func select(threads: Int?) throws -> EngineChoice.Selection {
-        try choice.select(threads: threads, selfCheck: !noSelfCheck)
+    /// The engine for `--device`, with the CPU engine on `threads` threads where it is the one; `testHook` as
+    /// `EngineChoice.select` takes it.
+    func select(threads: Int?, testHook: Bool = false) throws -> EngineChoice.Selection {
+        try choice.select(threads: threads, selfCheck: !noSelfCheck, testHook: testHook)
     }
 }

@@ -76,6 +76,18 @@ final class ConformanceTests: XCTestCase {
         XCTAssertTrue(ConformanceRunner(battery: ConformanceBattery(size: .small), threads: 1).run(on: .cpu, discover: { [] }).passed)
     }
 
+    /// The hook is for the battery and `generate` only: what `init` and `verify` use (`TensorGenerator`) never flips a bit.
+    func testBitFlipHookNeverReachesInitOrVerify() throws {
+        setenv(BitFlipTestHook.variable, "cpu", 1)
+        defer { unsetenv(BitFlipTestHook.variable) }
+        XCTAssertTrue(BitFlipTestHook.warning?.hasPrefix("TENSORSEED_TEST_FLIP_BIT=cpu is set") ?? false, "\(String(describing: BitFlipTestHook.warning))")
+        XCTAssertFalse(try EngineChoice.cpu.select(threads: 1).engine is BitFlippingEngine)
+        XCTAssertFalse(try TensorGenerator(seed: 0, threads: 1).engine(.cpu).engine is BitFlippingEngine)
+        XCTAssertTrue(try EngineChoice.cpu.select(threads: 1, testHook: true).engine is BitFlippingEngine)
+        unsetenv(BitFlipTestHook.variable)
+        XCTAssertNil(BitFlipTestHook.warning)
+    }
+
     private func device(_ platform: Int, name: String, vendor: String, type: String, gpu: Bool) -> OpenCLDeviceInfo {
         OpenCLDeviceInfo(platformIndex: platform, deviceIndex: 0, platformName: "\(vendor) platform", name: name, vendor: vendor,
                          driverVersion: "1", type: type, isGPUOrAccelerator: gpu, globalMemoryBytes: 1 << 30,

@@ -49,7 +49,7 @@ public final class ConformanceRunner: @unchecked Sendable {
         let selection: EngineChoice.Selection
         let start = clock.now
         do {
-            selection = try choice.select(threads: threads, selfCheck: false, discover: discover)
+            selection = try choice.select(threads: threads, selfCheck: false, testHook: true, discover: discover)
         } catch {
             return Report(engine: "", outcomes: battery.checks.map { ($0, .error("cannot use \(choice): \(error)")) },
                           seconds: (clock.now - start).seconds)

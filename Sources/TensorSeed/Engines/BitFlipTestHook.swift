@@ -6,6 +6,10 @@ import Foundation
 /// `tensorseed devices --check` reporting FAIL with a reproducer and a non-zero exit status on a device
 /// that is made to give wrong bits (`EngineChoice.select` applies it; the OpenCL self-check, which runs
 /// inside the engine, does not see the flip). Element 7 is in SPEC.md's published vectors.
+///
+/// Only the conformance battery (`devices --check`) and `generate` (the battery's reproducer commands) honour
+/// it, each printing `warning` on stderr while it is set; `init`, `verify`, `sample` and `bench` ignore it, so a
+/// stray variable can never make a model file that does not verify.
 public enum BitFlipTestHook {
     /// The environment variable.
     public static let variable = "TENSORSEED_TEST_FLIP_BIT"
@@ -16,6 +20,12 @@ public enum BitFlipTestHook {
     static var target: String? {
         guard let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty else { return nil }
         return value
+    }
+
+    /// The one-line warning for stderr while the variable is set, else nil.
+    public static var warning: String? {
+        target.map { "\(variable)=\($0) is set: a test hook flips the lowest bit of element \(flippedIndex) of every stream on that "
+                     + "engine, so its values are wrong on purpose (unset it for real use)" }
     }
 
     /// `selection`, with its engine wrapped when the variable names `identifier`.

@@ -58,10 +58,12 @@ public enum EngineChoice: Sendable, Hashable, CustomStringConvertible {
     /// Makes the engine: `threads` is for the CPU engine, `selfCheck` for an OpenCL engine. A `TENSORSEED_CPU_PATH`
     /// that names no path this processor has is an error here (`CPUPathError`), before anything is generated.
     ///
-    /// `discover` lists the OpenCL devices (replaceable for tests). `BitFlipTestHook` applies here.
-    public func select(threads: Int? = nil, selfCheck: Bool = true,
+    /// `discover` lists the OpenCL devices (replaceable for tests). `BitFlipTestHook` applies only with `testHook`
+    /// (the conformance battery and `generate`, whose reproducers the tests run), never to `init` or `verify`.
+    public func select(threads: Int? = nil, selfCheck: Bool = true, testHook: Bool = false,
                        discover: () throws -> [OpenCLDeviceInfo] = OpenCLDiscovery.devices) throws -> Selection {
         let selection = try selectEngine(threads: threads, selfCheck: selfCheck, discover: discover)
+        guard testHook else { return selection }
         var identifier = (selection.engine as? OpenCLEngine)?.device.identifier ?? "cpu"
         if case .cpuPath = self { identifier = description }
         return BitFlipTestHook.apply(selection, identifier: identifier)

@@ -15,8 +15,10 @@ func print(_ items: Any..., separator: String = " ", terminator: String = "\n") 
 /// Prints `line` to standard error, escaped as `print` escapes.
 func printError(_ line: String) { writeError(PrintableText.escaped(line)) }
 
-/// Writes `text` and a newline to standard error as it is.
+/// Writes `text` and a newline to standard error as it is, after what `print` buffered for standard output: in a
+/// combined log (Slurm's default, `2>&1 | tee`) lines appear in the order they were written, the rank line before an error.
 private func writeError(_ text: String) {
+    fflush(nil)   // every stdio output stream: standard output is the only one written
     let bytes = Array((text + "\n").utf8)
     var done = 0
     while done < bytes.count {
@@ -30,11 +32,16 @@ private func writeError(_ text: String) {
 extension TensorSeedCommand {
     /// Parses and runs as `ParsableCommand.main()` does, but prints argument-parser messages escaped:
     /// the error itself (which quotes the user's values, newlines included) as one line, the help and
-    /// usage text around it line by line. A command line that is not UTF-8 (`ArgumentBytes`) is refused first.
+    /// usage text around it line by line. A command line that is not UTF-8 (`ArgumentBytes`) is refused first, then
+    /// a word that is no subcommand (`SubcommandCheck`).
     static func main() {
         if let problem = ArgumentBytes.firstInvalid() {
             writeError("tensorseed: error: \(PrintableText.escaped(problem))")
             Glibc.exit(64)   // EX_USAGE, as ArgumentParser's own usage errors
+        }
+        if let problem = SubcommandCheck.problem(Array(CommandLine.arguments.dropFirst())) {
+            writeError("tensorseed: error: \(PrintableText.escaped(problem))")
+            Glibc.exit(64)
         }
         do {
             var command = try parseAsRoot()

@@ -32,7 +32,7 @@ struct BenchCommand: ParsableCommand {
     var orthogonalSize: Int = 1024
     @Option(parsing: .unconditional, help: "Timed fills per row (best is reported).")
     var repeats: Int = 5
-    @Option(parsing: .unconditional, help: "Threads for the CPU engine (default: all cores).")
+    @Option(parsing: .unconditional, help: "Threads for the CPU engine, 1 to \(NumberOption.maximumThreads) (default: all cores).", transform: NumberOption.threads)
     var threads: Int?
     @Option(help: "Rows to measure, comma-separated: \(BenchWorkload.validNames).")
     var distributions: String = BenchWorkload.allCases.map(\.rawValue).joined(separator: ",")

@@ -40,13 +40,12 @@ struct DevicesCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With --check: the battery's size, full or small (default: small for simulators, full otherwise).",
                                valueName: "full|small"))
     var size: String?
-    @Option(help: "Threads for the CPU engine (default: all cores).")
+    @Option(parsing: .unconditional, help: "Threads for the CPU engine, 1 to \(NumberOption.maximumThreads) (default: all cores).", transform: NumberOption.threads)
     var threads: Int?
 
     func validate() throws {
         if !check && (!device.isEmpty || size != nil) { throw ValidationError("--device and --size go with --check") }
         if let size, ConformanceBattery.Size(rawValue: size) == nil { throw ValidationError("--size must be full or small (got '\(size)')") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be >= 1 (got \(threads))") }
         for name in device {
             guard let choice = try? EngineChoice(parsing: name), choice != .auto else {
                 throw ValidationError("invalid --device '\(name)': use cpu or opencl:P.D (see 'tensorseed devices')")
@@ -74,6 +73,7 @@ struct DevicesCommand: ParsableCommand {
     /// The battery on the CPU engine (as `--device cpu` picks it, then forced to each instruction-set path this
     /// processor has) and every device (or those named), then exit status 1 on any FAIL.
     private func runCheck(devices: [OpenCLDeviceInfo]) throws {
+        if let warning = BitFlipTestHook.warning { printError("tensorseed: warning: \(warning)") }
         var choices: [(choice: EngineChoice, device: OpenCLDeviceInfo?)] = [(.cpu, nil)]
             + CPUPath.supported.map { (.cpuPath($0), nil) }   // each instruction-set path of the CPU engine on its own
             + devices.map { (.opencl(platform: $0.platformIndex, device: $0.deviceIndex), $0) }

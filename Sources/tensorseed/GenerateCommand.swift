@@ -24,30 +24,29 @@ struct GenerateCommand: ParsableCommand {
     var name: String = "w"
     @Option(parsing: .unconditional, help: "Index of the first element.", transform: NumberOption.unsigned("--offset"))
     var offset: UInt64 = 0
-    @Option(parsing: .unconditional, help: "Number of elements.")
+    @Option(parsing: .unconditional, help: "Number of elements.", transform: NumberOption.integer("--count", in: 0...Int.max))
     var count: Int
     @OptionGroup var distribution: DistributionOptions
-    @Option(parsing: .unconditional, help: "Threads for the CPU engine (default: all cores).")
+    @Option(parsing: .unconditional, help: "Threads for the CPU engine, 1 to \(NumberOption.maximumThreads) (default: all cores).", transform: NumberOption.threads)
     var threads: Int?
     @OptionGroup var engine: EngineOptions
     @Option(help: ArgumentHelp("Storage type of the values, as init stores them: f32, f16, bf16 or f64 (bf16 only raw: "
                                + "NumPy has no bfloat16).", valueName: "f32|f16|bf16|f64"))
     var dtype: String = "f32"
-    @Option(help: "Output file: NAME.npy for NumPy's format, any other name for raw values ('-' for standard output).")
+    @Option(help: "Output file: NAME.npy for NumPy's format, any other name for raw values ('-' for standard output). Missing folders are created.")
     var output: String
-    @Flag(help: "Replace the output file if it exists (never a directory). Without it an existing file, or a symbolic link, is kept and nothing is written.")
+    @Flag(help: "Replace the output file if it exists (a regular file only: never a directory, FIFO, device or socket). Without it an existing file, or a symbolic link, is kept and nothing is written.")
     var force = false
 
     /// `--dtype`, parsed (validated in `validate`).
     private var storage: StorageType { StorageType(name: dtype) ?? .float32 }
 
     func validate() throws {
-        guard count >= 0 else { throw ValidationError("--count must be >= 0 (got \(count))") }
+        guard !output.isEmpty else { throw ValidationError("--output is empty: give a file name, or '-' for standard output") }
         // Four bytes an element, and room for a .npy header: a larger count overflowed into a bogus size.
         guard let bytes = TensorShape.byteCount([count], elementSize: 4), bytes <= Int.max - (1 << 20) else {
             throw ValidationError("--count \(count) is too large: \(count) float32 values are more than 2^63 - 1 bytes, more than any file can hold")
         }
-        if let threads, threads < 1 { throw ValidationError("--threads must be >= 1 (got \(threads))") }
         guard let type = StorageType(name: dtype) else { throw ValidationError("unknown --dtype '\(dtype)' (use f32, f16, bf16, f64)") }
         if output.lowercased().hasSuffix(".npy") && NpyFormat.descr(type) == nil {
             throw ValidationError("--dtype \(dtype) cannot be written as .npy (NumPy has no bfloat16): name a raw output file")
@@ -61,7 +60,9 @@ struct GenerateCommand: ParsableCommand {
     static let chunkElements = 1 << 22
 
     func run() throws {
-        let selection = try engine.select(threads: threads)
+        // The conformance battery's reproducers are generate commands: the test hook applies here, said on stderr.
+        if let warning = BitFlipTestHook.warning { printError("tensorseed: warning: \(warning)") }
+        let selection = try engine.select(threads: threads, testHook: true)
         printError("engine: \(selection.engine.name) (\(selection.reason))")
         try failingCleanly { try write(with: selection.engine) }
     }
@@ -87,15 +88,17 @@ struct GenerateCommand: ParsableCommand {
 }
 
 /// Writes `header`, then the bytes `produce` emits (`elements` values of `bytesPerElement` bytes, little-endian):
-/// to `path` all or nothing (`RawFloatFile`; an existing file is replaced only with `force`), or raw to standard
-/// output for '-'.
+/// to `path` all or nothing (`RawFloatFile`; an existing file is replaced only with `force`; missing folders are
+/// created, as `init` creates them, and removed again if the write fails), or raw to standard output for '-'.
 func writeAtomically(to path: String, header: [UInt8] = [], elements: Int, bytesPerElement: Int, force: Bool,
                      _ produce: (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
     guard path == "-" else {
         Interruption.installSignalHandlers()
-        OutputLocation(output: path, file: true).removeStaleTemporaries()
-        return try RawFloatFile.write(to: path, header: header, elements: elements, bytesPerElement: bytesPerElement,
-                                      force: force, produce)
+        let location = OutputLocation(output: path, file: true)
+        location.removeStaleTemporaries()
+        return try location.withFolder {
+            try RawFloatFile.write(to: path, header: header, elements: elements, bytesPerElement: bytesPerElement, force: force, produce)
+        }
     }
     try produce { bytes in
         var done = 0

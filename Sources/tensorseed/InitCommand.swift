@@ -59,20 +59,23 @@ struct InitCommand: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp(
         "The file to write: NAME.safetensors, or NAME.npy for a spec with one tensor; or a folder (DIR/, or an existing directory) "
         + "for DIR/model.safetensors (or shards and index) with, from a config, config.json and generation_config.json, as save_pretrained "
-        + "writes them. With --max-shard-size also DIR/NAME.safetensors or DIR/NAME.safetensors.index.json. Missing folders are created.", valueName: "path"))
+        + "writes them. With --max-shard-size also DIR/NAME.safetensors; DIR/NAME.safetensors.index.json always names a sharded set "
+        + "(without --max-shard-size, or when every tensor fits in one shard: DIR/NAME.safetensors alone, no index, as save_pretrained writes it). "
+        + "Missing folders are created.", valueName: "path"))
     var output: String = "model.safetensors"
-    @Option(help: ArgumentHelp("Write a Hugging Face sharded set: shards of at most SIZE of tensor data (5GB, 500MB, 2GiB, or bytes), "
+    @Option(parsing: .unconditional, help: ArgumentHelp("Write a Hugging Face sharded set: shards of at most SIZE of tensor data (5GB, 500MB, 2GiB, or bytes), "
                                + "NAME-0000i-of-0000n.safetensors, and NAME.safetensors.index.json.", valueName: "SIZE"))
     var maxShardSize: String?
     @Option(parsing: .unconditional, help: "The 64-bit seed (default: the spec's, else 0).", transform: NumberOption.unsigned("--seed"))
     var seed: UInt64?
     @Option(help: "Storage type of tensors without their own: f32, f16, bf16, f64 (default: the spec's or preset's).")
     var dtype: String?
-    @Option(parsing: .unconditional, help: "Threads for the CPU engine (default: all cores).")
+    @Option(parsing: .unconditional, help: "Threads for the CPU engine, 1 to \(NumberOption.maximumThreads) (default: all cores).", transform: NumberOption.threads)
     var threads: Int?
-    @Option(parsing: .unconditional, help: "Size of each of the two staging buffers, in MiB.")
+    @Option(parsing: .unconditional, help: "Size of each of the two staging buffers, in MiB (1 to 1024).",
+            transform: NumberOption.integer("--chunk-mib", in: 1...1024))
     var chunkMib: Int = 32
-    @Flag(help: "Replace existing output files (never a directory). Without it an existing file, or a symbolic link, is kept and nothing is written.")
+    @Flag(help: "Replace existing output files (regular files only: never a directory, FIFO, device or socket). Without it an existing file, or a symbolic link, is kept and nothing is written.")
     var force = false
     @Flag(help: "Remove the temporary files that killed TensorSeed processes left in the output's folder (hidden .NAME.tensorseed-*.tmp files of processes of this host that are no longer running), say which, and write nothing. Every write does this too.")
     var clean = false
@@ -85,17 +88,23 @@ struct InitCommand: ParsableCommand {
     @OptionGroup var sliceOptions: SliceOptions
 
     func validate() throws {
+        guard !output.isEmpty else { throw ValidationError("--output is empty: give a file name such as model.safetensors, or a folder such as out/") }
         if spec != nil, preset != nil { throw ValidationError("give a spec file or --preset, not both") }
         if like != nil, preset != nil { throw ValidationError("give --like or --preset, not both") }
+        if let split = sliceOptions.tensorParallel, split.contains("/"), rankOptions.rank != nil || rankOptions.worldSize != nil {
+            throw ValidationError("--tensor-parallel \(split) gives the rank itself: give R/N alone, or N with --rank and --world-size, not both")
+        }
+        if let split = sliceOptions.tensorParallel, let size = Int(split), let worldSize = rankOptions.worldSize, worldSize != size {
+            throw ValidationError("--tensor-parallel \(split) with --world-size \(worldSize): the tensor-parallel group has \(split) ranks (give --world-size \(split))")
+        }
         if let preset, ModelPreset(rawValue: preset) == nil {
             throw ValidationError("unknown preset '\(preset)' (known: \(ModelPreset.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         if let dtype, StorageType(name: dtype) == nil { throw ValidationError("unknown --dtype '\(dtype)' (use f32, f16, bf16, f64)") }
-        guard (1...1024).contains(chunkMib) else { throw ValidationError("--chunk-mib must be in 1...1024") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be >= 1 (got \(threads))") }
         if let maxShardSize {
             guard ByteSize.parse(maxShardSize) != nil else {
-                throw ValidationError("--max-shard-size '\(maxShardSize)' is not a size (e.g. 5GB, 500MB, 2GiB, or a number of bytes)")
+                let negative = maxShardSize.drop(while: { $0 == " " }).hasPrefix("-")
+                throw ValidationError("--max-shard-size '\(maxShardSize)' is not a size\(negative ? " > 0" : "") (e.g. 5GB, 500MB, 2GiB, or a number of bytes)")
             }
             if isNpy { throw ValidationError("--max-shard-size writes safetensors shards, not .npy") }
             guard ShardNames(output: output) != nil else {
@@ -105,6 +114,9 @@ struct InitCommand: ParsableCommand {
     }
 
     private var isNpy: Bool { output.lowercased().hasSuffix(".npy") }
+
+    /// Whether `path` is a sharded set's index name, NAME.safetensors.index.json.
+    private static func namesIndex(_ path: String) -> Bool { path.hasSuffix(".safetensors.index.json") }
 
     /// `--dry-run`: one line per tensor in plan order, then the totals.
     private func printPlan(_ plan: ModelPlan) {
@@ -162,7 +174,10 @@ struct InitCommand: ParsableCommand {
                 for note in sliced.notes { printError("tensorseed: note: \(note)") }
             }
             if !isNpy { try plan.checkHeaderSizes(maxShardBytes: maxShardSize.flatMap(ByteSize.parse)) }
-            let names = location.isFolder || maxShardSize != nil ? ShardNames(output: target) : nil
+            // An index name (NAME.safetensors.index.json) names a sharded set, with or without --max-shard-size: without it
+            // every tensor goes in one file, NAME.safetensors, with no index, as --max-shard-size does when all fits in one shard.
+            let namesSet = location.isFolder || maxShardSize != nil || Self.namesIndex(target)
+            let names = namesSet ? ShardNames(output: target) : nil
             let shardBytes = maxShardSize.flatMap(ByteSize.parse) ?? Int.max
             if let context = rank {
                 if names == nil, context.worldSize == 1 { rank = nil }   // one process writing a single file: nothing to split
@@ -206,6 +221,10 @@ struct InitCommand: ParsableCommand {
             let seedNote = seed == nil && (config != nil || spec == nil) ? " (the default: give --seed for other weights)" : ""
             print("wrote \(summary.path)\(shards)\(beside): \(summary.tensors) tensors, \(summary.parameters) parameters, \(summary.fileBytes) bytes "
                   + "in \(format(summary.seconds, digits: 3)) s, \(format(summary.gigabytesPerSecond)) GB/s, seed \(plan.seed)\(seedNote), engine \(summary.engine)")
+            if Self.namesIndex(target), !summary.files.contains(where: Self.namesIndex) {
+                printError("tensorseed: note: every tensor fits in one file, so \(summary.path) was written with no index, as save_pretrained "
+                           + "writes a model of one shard (give --max-shard-size below \(plan.byteCount) bytes for shards and \(target))")
+            }
             if !summary.removed.isEmpty {
                 print("removed \(summary.removed.count) file(s) of the earlier set (--force): \(summary.removed.joined(separator: ", "))")
             }

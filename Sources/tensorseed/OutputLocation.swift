@@ -8,6 +8,8 @@ import Glibc
 /// `os.makedirs(exist_ok=True)` do) and removed again if the write fails, and the clean-up of temporary
 /// files that dead TensorSeed processes left there.
 struct OutputLocation {
+    /// The path the user gave, for messages.
+    let output: String
     /// The folder of the file(s) written ("" for the current one).
     let folder: String
     /// Whether the output names a folder (`ShardNames.namesFolder`): the weights are then `model.safetensors`
@@ -16,6 +18,7 @@ struct OutputLocation {
 
     /// The location of `output`; with `file`, it names a file whatever it is (`generate`).
     init(output: String, file: Bool = false) {
+        self.output = output
         isFolder = !file && ShardNames.namesFolder(output)
         if isFolder {
             folder = output.count > 1 && output.hasSuffix("/") ? String(output.dropLast()) : output
@@ -35,29 +38,15 @@ struct OutputLocation {
         return removed.count
     }
 
-    /// Runs `body` with the folder and any missing parent created first; the folders it created are
-    /// removed again (when empty) if `body` throws.
+    /// Runs `body` with the folder and any missing parent created first (`OutputFolder.create`: a file in the
+    /// way is an error naming it and the output); the folders it created are removed again (when empty) if
+    /// `body` throws.
     func withFolder<T>(_ body: () throws -> T) throws -> T {
-        var created: [String] = []
-        var missing: [String] = []
-        var path = folder
-        while !path.isEmpty, path != "/", path != ".", access(path, F_OK) != 0 {
-            missing.append(path)
-            guard let slash = path.lastIndex(of: "/") else { break }
-            path = slash == path.startIndex ? "/" : String(path[..<slash])
-        }
-        for path in missing.reversed() {
-            if mkdir(path, 0o755) == 0 { created.append(path); continue }
-            guard errno == EEXIST else {   // EEXIST: another process made it meanwhile
-                let reason = String(cString: strerror(errno))
-                for made in created.reversed() { rmdir(made) }
-                throw WriterError.cannotCreate(path: path, reason: reason)
-            }
-        }
+        let created = try OutputFolder.create(folder, for: output)
         do {
             return try body()
         } catch {
-            for made in created.reversed() { rmdir(made) }
+            OutputFolder.remove(created)
             throw error
         }
     }

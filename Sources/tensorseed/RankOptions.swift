@@ -5,12 +5,14 @@ import TensorSeed
 /// `--rank I --world-size N`: this process's part of a job of N processes (else the launcher's environment
 /// for `init`; see `RankContext.fromEnvironment`).
 struct RankOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("This process's rank, 0 to N-1, with --world-size: it writes (or verifies) only its shard files of the set. "
+    @Option(parsing: .unconditional, help: ArgumentHelp("This process's rank, 0 to N-1, with --world-size: it writes (or verifies) only its shard files of the set. "
                                + "Without it, init takes the rank from Slurm (SLURM_PROCID/SLURM_NTASKS, SLURM_ARRAY_TASK_ID with "
                                + "SLURM_ARRAY_TASK_MIN/SLURM_ARRAY_TASK_COUNT), Open MPI (OMPI_COMM_WORLD_RANK/OMPI_COMM_WORLD_SIZE), "
-                               + "MPICH (PMI_RANK/PMI_SIZE) or torchrun (RANK/WORLD_SIZE).", valueName: "I"))
+                               + "MPICH (PMI_RANK/PMI_SIZE) or torchrun (RANK/WORLD_SIZE).", valueName: "I"),
+            transform: NumberOption.integer("--rank", in: 0...Int.max))
     var rank: Int?
-    @Option(help: ArgumentHelp("The number of processes of the job (with --rank).", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The number of processes of the job (with --rank).", valueName: "N"),
+            transform: NumberOption.integer("--world-size", in: 1...Int.max))
     var worldSize: Int?
 
     /// The context from the options, else (with `environment`) from the launcher's variables; nil for none.

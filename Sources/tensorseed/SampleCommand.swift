@@ -21,19 +21,17 @@ struct SampleCommand: ParsableCommand {
     var name: String = "w"
     @Option(parsing: .unconditional, help: "Index of the first element to print.", transform: NumberOption.unsigned("--offset"))
     var offset: UInt64 = 0
-    @Option(parsing: .unconditional, help: "How many elements to print.")
+    @Option(parsing: .unconditional, help: "How many elements to print (at most 1048576).", transform: NumberOption.integer("--count", in: 0...(1 << 20)))
     var count: Int = 8
     @OptionGroup var distribution: DistributionOptions
     @Option(parsing: .unconditional, help: "Elements generated for the throughput line (0 to skip).")
     var throughputElements: Int = 1 << 24
-    @Option(parsing: .unconditional, help: "Threads for the CPU engine (default: all cores).")
+    @Option(parsing: .unconditional, help: "Threads for the CPU engine, 1 to \(NumberOption.maximumThreads) (default: all cores).", transform: NumberOption.threads)
     var threads: Int?
     @OptionGroup var engineOptions: EngineOptions
 
     func validate() throws {
-        guard count >= 0, count <= 1 << 20 else { throw ValidationError("--count must be in 0...1048576 (got \(count))") }
         guard throughputElements >= 0 else { throw ValidationError("--throughput-elements must be >= 0") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be >= 1 (got \(threads))") }
     }
 
     func run() throws {

@@ -4,7 +4,7 @@ import TensorSeed
 
 /// `--tensor-parallel` and `--slice`: `init` writes parts of tensors (`PlanSlicing`), one file per tensor-parallel rank.
 struct SliceOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Write rank R's slices of a Megatron-style tensor-parallel group of N: column-parallel weights (Q/K/V, gate/up, "
+    @Option(parsing: .unconditional, help: ArgumentHelp("Write rank R's slices of a Megatron-style tensor-parallel group of N: column-parallel weights (Q/K/V, gate/up, "
                                + "GPT-2's c_attn/c_fc) split along their output features, row-parallel ones (o_proj/down_proj, c_proj) along "
                                + "their input features, embeddings and lm_head along the vocabulary (parts as torch.chunk cuts them); the rest whole. 'N' alone takes R from "
                                + "--rank or the launcher's environment. A folder output gets DIR/model-tp0000R-of-0000N.safetensors.",

@@ -23,7 +23,7 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Regenerate on several engines and compare each with the file: 'all' (cpu and every OpenCL device) "
                                + "or a comma-separated list; replaces --device.", valueName: "all|E1,E2,..."))
     var engines: String?
-    @Option(parsing: .unconditional, help: "Threads for the CPU engine (default: all cores).")
+    @Option(parsing: .unconditional, help: "Threads for the CPU engine, 1 to \(NumberOption.maximumThreads) (default: all cores).", transform: NumberOption.threads)
     var threads: Int?
     @Flag(help: "Print only mismatches and the summary.")
     var quiet = false

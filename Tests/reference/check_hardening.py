@@ -17,6 +17,13 @@ correct result.
 - a tensor name holding a newline and an escape sequence cannot forge `verify`'s `OK` line;
 - messages: overflowing shape against field "shape", truncated normal low >= high, generate --count 2^61,
   negative numbers, a TENSORSEED_OPENCL_LIBRARY without OpenCL;
+- option values: negative, huge or out-of-range numbers (--max-shard-size, --rank, --world-size, --count, --threads) and
+  conflicting --tensor-parallel/--rank/--world-size get a reason, never "Missing value";
+- a mistyped subcommand says so and suggests the close one; `help bogus` fails;
+- pad_token_id >= vocab_size names the file and the field; kaiming, variance_scaling and lecun messages list each
+  scheme's modes and name the scheme written;
+- TENSORSEED_TEST_FLIP_BIT never reaches init or verify, and generate warns while it is set;
+- in a combined log (2>&1) the rank line comes before the error;
 - planning is bounded: a 200 MB spec, num_hidden_layers 100000000, an LSTM of 10^8 layers fail in one line
   within seconds.
 """
@@ -195,6 +202,69 @@ def main():
         code, out, err = run([binary, "devices"], env=env)
         check("has no clGetPlatformIDs: it is not an OpenCL ICD loader or driver" in out + err and "no OpenCL driver (ICD) is installed" not in out + err,
               f"TENSORSEED_OPENCL_LIBRARY without OpenCL: {out} {err}")
+
+        # Option values: a negative, huge or out-of-range number gets its reason, never "Missing value".
+        for args, needle in ((["init", good, "--max-shard-size", "-5", "--output", path("n/")], "'-5' is not a size > 0"),
+                             (["init", good, "--rank", "-1", "--world-size", "2", "--dry-run"], "--rank must be >= 0 (got -1)"),
+                             (["init", good, "--rank", "0", "--world-size", "-2", "--dry-run"], "--world-size must be >= 1 (got -2)"),
+                             (["init", good, "--tensor-parallel", "-1/2", "--dry-run"], "--tensor-parallel '-1/2' is not R/N"),
+                             (["generate", "--count", "18446744073709551615", "--output", path("c.f32")], "beyond a signed 64-bit integer"),
+                             (["init", good, "--threads", "100000", "--dry-run"], "--threads must be at most 4096 (got 100000)"),
+                             (["generate", "--count", "4", "--threads", "100000", "--output", path("t.f32")], "--threads must be at most 4096"),
+                             (["init", good, "--tensor-parallel", "1/2", "--rank", "0", "--world-size", "2", "--dry-run"], "gives the rank itself"),
+                             (["init", good, "--tensor-parallel", "4", "--rank", "0", "--world-size", "2", "--dry-run"],
+                              "the tensor-parallel group has 4 ranks")):
+            code, out, err = run([binary, *args])
+            check(code in (1, 64) and needle in err and "Missing value" not in err and out == "", f"{' '.join(args[:1] + args[2:])}: {code} {err.strip()}")
+
+        # A mistyped subcommand is named as such; `help` of a word that is no subcommand fails.
+        code, _, err = run([binary, "verfy", path("good.safetensors")])
+        check(code == 64 and "'verfy' is not a tensorseed subcommand; did you mean 'verify'?" in err and "Usage: tensorseed sample" not in err,
+              f"tensorseed verfy: {code} {err.strip()}")
+        code, _, err = run([binary, "frobnicate"])
+        check(code == 64 and "'frobnicate' is not a tensorseed subcommand (subcommands: sample, generate, init, verify" in err,
+              f"tensorseed frobnicate: {code} {err.strip()}")
+        code, _, err = run([binary, "help", "bogus"])
+        check(code == 64 and "'bogus' is not a tensorseed subcommand" in err, f"tensorseed help bogus: {code} {err.strip()}")
+        code, out, _ = run([binary, "help", "verify"])
+        check(code == 0 and "USAGE: tensorseed verify" in out, f"tensorseed help verify: {code} {out[:100]!r}")
+
+        # Config fields out of range are named with the file.
+        pad = spec_file("pad.json", {"model_type": "llama", "vocab_size": 64, "hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1,
+                                     "num_attention_heads": 4, "pad_token_id": 64})
+        result = init(pad, "pad.safetensors")
+        check(one_error_line(result, f'{pad}: field "pad_token_id" 64 must be below vocab_size 64'), f"pad_token_id >= vocab_size: {result}")
+
+        # kaiming, variance_scaling and lecun messages: the modes each takes, the scheme written, no "nan".
+        for scheme, shape, needle in (({"name": "kaiming_uniform", "mode": "fan_avg"}, [4, 4], "must be fan_in or fan_out for kaiming_uniform, got 'fan_avg'"),
+                                      ({"name": "kaiming_normal", "mode": "bogus"}, [4, 4], "must be fan_in or fan_out for kaiming_normal, got 'bogus'"),
+                                      ({"name": "variance_scaling", "scale": 1, "mode": "bogus"}, [4, 4],
+                                       "must be fan_in, fan_out or fan_avg for variance_scaling, got 'bogus'"),
+                                      ({"name": "lecun_normal"}, [4], "lecun_normal needs a tensor with at least 2 dimensions")):
+            result = init(spec_file("k.json", {"tensors": [{"name": "w", "shape": shape, "scheme": scheme}]}), "k.safetensors", "--dry-run")
+            check(one_error_line(result, needle) and "= nan" not in result[2] and "variance_scaling" not in result[2].replace("for variance_scaling", ""),
+                  f"{scheme}: {result}")
+
+        # The test hook never reaches init or verify (a stray variable cannot make a model that fails to verify);
+        # generate, whose commands reproduce a device check, honours it and says so on stderr every time.
+        hooked = dict(os.environ, TENSORSEED_TEST_FLIP_BIT="cpu")
+        eight = spec_file("eight.json", {"tensors": [{"name": "w", "shape": [4, 8], "scheme": {"name": "normal", "std": 0.02}}]})
+        code, _, err = run([binary, "init", eight, "--output", path("hooked.safetensors"), "--device", "cpu", "--quiet"], env=hooked)
+        v = run([binary, "verify", path("hooked.safetensors")])
+        check(code == 0 and v[0] == 0 and "MISMATCH" not in v[1], f"init under TENSORSEED_TEST_FLIP_BIT writes a model that verifies: {v}")
+        p = subprocess.run([binary, "generate", "--device", "cpu", "--count", "8", "--output", "-"], capture_output=True, env=hooked)
+        clean = subprocess.run([binary, "generate", "--device", "cpu", "--count", "8", "--output", "-"], capture_output=True)
+        check(b"warning: TENSORSEED_TEST_FLIP_BIT=cpu is set" in p.stderr and p.stdout[28] ^ clean.stdout[28] == 1,
+              f"generate under the hook flips element 7 and warns: {p.stderr!r}")
+
+        # Progress lines come before the error in a combined log (stdout is a pipe: block-buffered).
+        env = dict(os.environ, RANK="1", WORLD_SIZE="2")
+        p = subprocess.run([binary, "init", good, "--output", path("ranked.safetensors"), "--device", "cpu"], env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        lines = p.stdout.splitlines()
+        first_error = next((i for i, line in enumerate(lines) if "error:" in line), None)
+        check(p.returncode == 1 and lines and lines[0].startswith("tensorseed: rank 1 of 2") and first_error == 1,
+              f"RANK=1 WORLD_SIZE=2 init 2>&1: the rank line, then the error ({lines})")
 
         # Planning is bounded.
         with open(path("huge.json"), "wb") as f:

@@ -12,6 +12,12 @@
 - signals: SIGHUP mid-write exits 129 and leaves nothing; `nohup` (SIGHUP ignored) keeps writing; SIGKILL
   mid-write leaves a temporary file that `init --clean`, or the next write to the folder, removes saying so,
   while a live (stopped) writer's temporary file and files of other hosts are kept;
+- special files: a FIFO, a character device, a socket, a symbolic link to a directory or to a FIFO at the output is
+  refused in one line by init and generate, with --force too, and left as it was; init writes into a symbolic link to a
+  directory as into a folder, generate refuses to replace it; --force replaces a link to a regular file itself;
+- output paths: an empty --output is refused up front; generate creates missing folders (and removes them when the
+  write fails); a file in the way of a folder is named with the path given, never the temporary file; an index name
+  without --max-shard-size writes NAME.safetensors alone, as with it, and says so;
 - names: a 247-byte output name (and a 255-byte one, and multi-byte ones) writes; a sharded set whose
   shard names would exceed 255 bytes is refused up front naming the shard; the temporary names of a
   set with 240-byte shard names stay within 255 bytes and distinct;
@@ -101,6 +107,123 @@ def check_clobber(binary, tmp, check):
     r = run([binary, "init", spec, "--output", npy, "--force", "--device", "cpu", "--quiet"])
     check(r.returncode == 1 and "is a directory" in r.stderr and time.time() - start < 5 and temporaries(tmp) == [],
           f"init --force onto a directory named .npy: refused up front ({r.stderr.strip()}, {time.time() - start:.1f} s)")
+
+
+def check_special_files(binary, tmp, check):
+    """Only a regular file (or a symbolic link to one or to nothing) is ever replaced: a FIFO, a character device, a
+    socket, a directory or a symbolic link to one at the output is refused in one line, even with --force, by init and
+    generate alike, and is still there afterwards. Only nodes made here, in the temporary folder: never a system file."""
+    import socket
+    import stat
+    spec = os.path.join(tmp, "one.json")
+    with open(spec, "w") as f:
+        json.dump({"seed": 1, "tensors": [{"name": "w", "shape": [4, 8], "scheme": {"name": "normal", "std": 0.02}}]}, f)
+    nodes = {}
+    nodes["fifo"] = os.path.join(tmp, "p.safetensors")
+    os.mkfifo(nodes["fifo"])
+    try:
+        nodes["device"] = os.path.join(tmp, "mynull.safetensors")
+        os.mknod(nodes["device"], 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except PermissionError:
+        del nodes["device"]
+        print("skip  a character device at the output: mknod needs root here")
+    nodes["socket"] = os.path.join(tmp, "s.safetensors")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(nodes["socket"])
+    os.mkdir(os.path.join(tmp, "realdir"))
+    nodes["link to a directory"] = os.path.join(tmp, "dl.safetensors")
+    os.symlink(os.path.join(tmp, "realdir"), nodes["link to a directory"])
+    nodes["link to a FIFO"] = os.path.join(tmp, "lf.safetensors")
+    os.symlink(nodes["fifo"], nodes["link to a FIFO"])
+    kinds = {"fifo": "is a FIFO (named pipe), not a regular file", "device": "is a character device, not a regular file",
+             "socket": "is a socket, not a regular file", "link to a directory": "is a symbolic link to a directory, not a regular file",
+             "link to a FIFO": "is a symbolic link to a FIFO (named pipe)"}
+    before = {n: os.lstat(p) for n, p in nodes.items()}
+    for what, node in nodes.items():
+        for command in ([binary, "init", spec, "--device", "cpu", "--quiet"], [binary, "generate", "--device", "cpu", "--count", "4"],
+                        [binary, "init", spec, "--device", "cpu", "--quiet", "--max-shard-size", "5GB"]):
+            for force in ([], ["--force"]):
+                r = run(command + ["--output", node] + force, timeout=20)
+                lines = error_lines(r.stderr)
+                after = os.lstat(node)
+                check(r.returncode == 1 and len(lines) == 1 and node in lines[0] and kinds[what] in lines[0]
+                      and (after.st_mode, after.st_ino) == (before[what].st_mode, before[what].st_ino) and temporaries(tmp) == [],
+                      f"{command[1]} {' '.join(command[5:] if command[1] == 'init' else [])} --output {what} {' '.join(force)}: "
+                      f"refused in one line, left as it was (exit {r.returncode}, {lines})")
+    server.close()
+    # The two commands see a symbolic link to a directory alike, as a directory: generate refuses to replace it with a
+    # file (above); init without a file name extension writes into it, as into any folder.
+    link = os.path.join(tmp, "dl")
+    os.symlink(os.path.join(tmp, "realdir"), link)
+    r = run([binary, "generate", "--device", "cpu", "--count", "2", "--output", link, "--force"])
+    check(r.returncode == 1 and "symbolic link to a directory" in r.stderr and os.path.islink(link),
+          f"generate --force onto a symbolic link to a directory: refused, the link kept ({r.stderr.strip()})")
+    r = run([binary, "init", spec, "--device", "cpu", "--quiet", "--output", link])
+    check(r.returncode == 0 and os.path.islink(link) and os.listdir(os.path.join(tmp, "realdir")) == ["model.safetensors"],
+          f"init --output to a symbolic link to a directory writes into it ({r.stderr.strip()})")
+    # A symbolic link to a regular file: --force replaces the link itself, never its target.
+    target = os.path.join(tmp, "target.txt")
+    with open(target, "w") as f:
+        f.write("keep me")
+    for command in ([binary, "init", spec, "--device", "cpu", "--quiet"], [binary, "generate", "--device", "cpu", "--count", "4"]):
+        link = os.path.join(tmp, "to-file.out")
+        os.symlink(target, link)
+        r = run(command + ["--output", link])
+        check(r.returncode == 1 and "already exists" in r.stderr and os.path.islink(link), f"{command[1]}: a link to a file is kept without --force")
+        r = run(command + ["--output", link, "--force"])
+        check(r.returncode == 0 and not os.path.islink(link) and os.path.isfile(link) and open(target).read() == "keep me",
+              f"{command[1]} --force replaces a link to a file itself, and keeps its target ({r.stderr.strip()})")
+        os.remove(link)
+    # Standard output still works.
+    r = subprocess.run([binary, "generate", "--device", "cpu", "--count", "4", "--output", "-"], capture_output=True)
+    check(r.returncode == 0 and len(r.stdout) == 16, f"generate --output - writes 16 bytes to standard output ({r.returncode}, {len(r.stdout)})")
+
+
+def check_output_paths(binary, tmp, check):
+    """Errors about the output name the path given (never the hidden temporary file); an empty --output is refused before
+    anything is generated; generate creates missing folders as init does; a file in the way of a folder is named."""
+    spec = os.path.join(tmp, "one.json")
+    with open(spec, "w") as f:
+        json.dump({"seed": 1, "tensors": [{"name": "w", "shape": [1 << 14, 1 << 14], "scheme": {"name": "normal", "std": 0.02}}]}, f)
+    for command in ([binary, "init", spec, "--device", "cpu", "--quiet"], [binary, "generate", "--device", "cpu", "--count", str(1 << 30)]):
+        start = time.time()
+        r = run(command + ["--output", ""], cwd=tmp)
+        check(r.returncode == 64 and "--output is empty" in r.stderr and time.time() - start < 5 and os.listdir(tmp) == ["one.json"],
+              f"{command[1]} --output '': refused up front ({r.stderr.strip()}, {time.time() - start:.1f} s)")
+    out = os.path.join(tmp, "nodir", "sub", "x.f32")
+    r = run([binary, "generate", "--device", "cpu", "--count", "4", "--output", out])
+    check(r.returncode == 0 and os.path.getsize(out) == 16 if os.path.exists(out) else False,
+          f"generate creates the missing folders of its output ({r.stderr.strip()})")
+    long = os.path.join(tmp, "newdir", "sub", "n" * 300 + ".f32")
+    r = run([binary, "generate", "--device", "cpu", "--count", "4", "--output", long])
+    check(r.returncode == 1 and "more than the 255" in r.stderr and not os.path.exists(os.path.join(tmp, "newdir")),
+          f"a generate that fails removes the folders it made ({r.stderr.strip()[-120:]})")
+    blocker = os.path.join(tmp, "one.safetensors")
+    with open(blocker, "w") as f:
+        f.write("a file")
+    for command, name in (([binary, "init", spec, "--device", "cpu", "--quiet"], "x.safetensors"),
+                          ([binary, "generate", "--device", "cpu", "--count", "4"], "x.f32"),
+                          ([binary, "init", spec, "--device", "cpu", "--quiet"], "sub/")):
+        target = os.path.join(blocker, name)
+        r = run(command + ["--output", target])
+        lines = error_lines(r.stderr)
+        check(r.returncode == 1 and len(lines) == 1 and target in lines[0] and f"{blocker} is a regular file, not a folder" in lines[0]
+              and ".tmp" not in lines[0] and open(blocker).read() == "a file",
+              f"{command[1]} --output {name} under a file: one line naming both ({lines})")
+    # An index name without --max-shard-size: the same set as with it (one shard: NAME.safetensors, no index), said on stderr.
+    small = os.path.join(tmp, "small.json")
+    with open(small, "w") as f:
+        json.dump({"seed": 1, "tensors": [{"name": "w", "shape": [4, 8], "scheme": {"name": "normal", "std": 0.02}}]}, f)
+    listings = []
+    for extra in ([], ["--max-shard-size", "5GB"]):
+        folder = os.path.join(tmp, "q" + str(len(extra)))
+        r = run([binary, "init", small, "--output", os.path.join(folder, "m.safetensors.index.json"), "--device", "cpu", "--quiet", *extra])
+        listing = sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+        listings.append(listing)
+        v = run([binary, "verify", "--quiet", os.path.join(folder, "m.safetensors")])
+        check(r.returncode == 0 and listing == ["m.safetensors"] and "with no index" in r.stderr and v.returncode == 0,
+              f"init --output m.safetensors.index.json {' '.join(extra)}: m.safetensors alone, said so, and it verifies "
+              f"({listing}, {r.stderr.strip()}, verify {v.returncode})")
 
 
 def check_races(binary, tmp, check):
@@ -243,7 +366,7 @@ def check_names(binary, tmp, check):
 def main():
     tally = Tally()
     binary = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/release/tensorseed")
-    for part in (check_clobber, check_races, check_signals, check_names):
+    for part in (check_clobber, check_special_files, check_output_paths, check_races, check_signals, check_names):
         with tempfile.TemporaryDirectory() as tmp:
             part(binary, tmp, tally.check)
     return tally.report("output")

@@ -14,7 +14,8 @@
   while a live (stopped) writer's temporary file and files of other hosts are kept;
 - special files: a FIFO, a character device, a socket, a symbolic link to a directory or to a FIFO at the output is
   refused in one line by init and generate, with --force too, and left as it was; init writes into a symbolic link to a
-  directory as into a folder, generate refuses to replace it; --force replaces a link to a regular file itself;
+  directory as into a folder, generate refuses to replace it; --force replaces a link to a regular file itself, but
+  never a link into /proc (as /dev/stdout is);
 - output paths: an empty --output is refused up front; generate creates missing folders (and removes them when the
   write fails); a file in the way of a folder is named with the path given, never the temporary file; an index name
   without --max-shard-size writes NAME.safetensors alone, as with it, and says so;
@@ -174,6 +175,15 @@ def check_special_files(binary, tmp, check):
         check(r.returncode == 0 and not os.path.islink(link) and os.path.isfile(link) and open(target).read() == "keep me",
               f"{command[1]} --force replaces a link to a file itself, and keeps its target ({r.stderr.strip()})")
         os.remove(link)
+    # A symbolic link into /proc, as /dev/stdout is, is never replaced, even when it leads to a regular file (here this
+    # process's standard output, redirected to a file; the link is made here, never a system one).
+    link = os.path.join(tmp, "stdout-link")
+    os.symlink("/proc/self/fd/1", link)
+    with open(os.path.join(tmp, "captured"), "wb") as captured:
+        r = subprocess.run([binary, "generate", "--device", "cpu", "--count", "4", "--output", link, "--force"], stdout=captured,
+                           stderr=subprocess.PIPE, text=True)
+    check(r.returncode == 1 and "symbolic link into /proc" in r.stderr and os.readlink(link) == "/proc/self/fd/1",
+          f"generate --force onto a link into /proc: refused, the link kept ({r.stderr.strip()})")
     # Standard output still works.
     r = subprocess.run([binary, "generate", "--device", "cpu", "--count", "4", "--output", "-"], capture_output=True)
     check(r.returncode == 0 and len(r.stdout) == 16, f"generate --output - writes 16 bytes to standard output ({r.returncode}, {len(r.stdout)})")

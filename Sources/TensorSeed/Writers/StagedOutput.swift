@@ -45,12 +45,17 @@ final class StagedOutput {
     /// Throws unless whatever is at `path` is one that `--force` may replace: nothing, a regular file, or a
     /// symbolic link to a regular file or to nothing (replaced itself). A directory, FIFO, device or socket, or a
     /// symbolic link to one, is refused with one line saying what it is: replacing a device node such as
-    /// /dev/null, or a FIFO another program reads, is never what the user meant.
+    /// /dev/null, or a FIFO another program reads, is never what the user meant. So is a symbolic link into /proc
+    /// (/dev/stdout links to /proc/self/fd/1), whatever it leads to.
     static func checkReplaceable(_ path: String) throws {
         var info = stat()
         guard lstat(path, &info) == 0 else { return }
         if info.st_mode & S_IFMT == S_IFDIR { throw WriterError.isDirectory(path: path) }
         if info.st_mode & S_IFMT == S_IFLNK {
+            // /dev/stdout and its like link into /proc: replacing the link itself would remove a system file.
+            if let text = try? FileManager.default.destinationOfSymbolicLink(atPath: path), text.hasPrefix("/proc/") {
+                throw WriterError.notRegularFile(path: path, kind: "a symbolic link into /proc (to \(text), as /dev/stdout is)")
+            }
             var target = stat()
             guard stat(path, &target) == 0, let kind = FileKind.irregular(target.st_mode) else { return }   // dangling, or a regular file
             throw WriterError.notRegularFile(path: path, kind: "a symbolic link to \(kind)")

@@ -64,6 +64,7 @@ struct GenerateCommand: ParsableCommand {
         if let warning = BitFlipTestHook.warning { printError("tensorseed: warning: \(warning)") }
         let selection = try engine.select(threads: threads, testHook: true)
         printError("engine: \(selection.engine.name) (\(selection.reason))")
+        if let note = CoarseTruncation.note(name: name, recipe: .random(distribution.value)) { printError("tensorseed: note: \(note)") }
         try failingCleanly { try write(with: selection.engine) }
     }
 

@@ -174,6 +174,7 @@ struct InitCommand: ParsableCommand {
                 for note in sliced.notes { printError("tensorseed: note: \(note)") }
             }
             if !isNpy { try plan.checkHeaderSizes(maxShardBytes: maxShardSize.flatMap(ByteSize.parse)) }
+            for note in CoarseTruncation.notes(plan) { printError("tensorseed: note: \(note)") }
             // An index name (NAME.safetensors.index.json) names a sharded set, with or without --max-shard-size: without it
             // every tensor goes in one file, NAME.safetensors, with no index, as --max-shard-size does when all fits in one shard.
             let namesSet = location.isFolder || maxShardSize != nil || Self.namesIndex(target)

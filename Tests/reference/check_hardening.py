@@ -16,6 +16,7 @@ correct result.
   refused at once saying what they are (a FIFO used to hang `verify`);
 - a tensor name holding a newline and an escape sequence cannot forge `verify`'s `OK` line;
 - messages: overflowing shape against field "shape", truncated normal low >= high, generate --count 2^61,
+  a note (init, generate) for a truncated normal whose far-tail bounds allow few values (exactly as many as written),
   negative numbers, a TENSORSEED_OPENCL_LIBRARY without OpenCL;
 - option values: negative, huge or out-of-range numbers (--max-shard-size, --rank, --world-size, --count, --threads) and
   conflicting --tensor-parallel/--rank/--world-size get a reason, never "Missing value";
@@ -190,6 +191,25 @@ def main():
         check(one_error_line(result, "field \"shape\" [2305843009213693952] of F32 is more than 2^63 - 1 bytes"), f"overflowing shape: {result}")
         code, _, err = run([binary, "generate", "--count", "2", "--distribution", "truncated_normal", "--low", "2", "--high", "1", "--output", "-"])
         check(code == 64 and "low must be below high" in err and "finite for uniform" not in err, f"truncated normal low >= high: {err}")
+        # Truncated normals whose bounds lie far in one tail can take few values (SPEC.md 7's float32 inverse CDF):
+        # init and generate say so, with the exact bound (the files hold that many distinct values), and say nothing
+        # for everyday bounds.
+        tails = [("single", 0.01, -2, -0.06, "can take a single value", 1), ("few", 1, 5, 6, "can take at most 10 distinct values", 10),
+                 ("timm", 0.02, -2, 2, None, None), ("torch", 1, -2, 2, None, None)]
+        spec = {"tensors": [{"name": n, "shape": [4096], "scheme": {"name": "trunc_normal", "std": s, "a": a, "b": b}} for n, s, a, b, _, _ in tails]}
+        code, _, err = init(spec_file("tails.json", spec), "tails.safetensors")
+        notes = [line for line in err.splitlines() if "truncated normal" in line]
+        from safetensors.numpy import load_file
+        written = load_file(path("tails.safetensors")) if code == 0 else {}
+        for n, _, _, _, needle, distinct in tails:
+            mine = [line for line in notes if f"tensor '{n}'" in line]
+            if needle is None:
+                check(code == 0 and not mine, f"no note for everyday truncated normal bounds ({n}): {mine}")
+            else:
+                check(code == 0 and len(mine) == 1 and needle in mine[0] and mine[0].startswith("tensorseed: note: ")
+                      and len(set(written[n].tolist())) == distinct, f"init notes the far-tail truncated normal {n}: {code} {mine}")
+        code, _, err = run([binary, "generate", "--count", "1000", "--distribution", "truncated_normal", "--low", "5", "--high", "6", "--output", path("tail.f32")])
+        check(code == 0 and "can take at most 10 distinct values" in err, f"generate notes a far-tail truncated normal: {code} {err}")
         code, _, err = run([binary, "generate", "--count", str(2**61), "--output", path("g.f32")])
         check(code == 64 and "is too large" in err and "bytes needed" not in err and not os.path.exists(path("g.f32")), f"generate --count 2^61: {err}")
         code, _, err = run([binary, "generate", "--count", "-1", "--output", path("g.f32")])

@@ -69,6 +69,24 @@ extension TruncatedNormalParameters {
         (erfLow == 0 || abs(erfLow) >= Self.smallestErfLow) && (erfWidth == 0 || abs(erfWidth) >= Self.smallestErfWidth)
     }
 
+    /// How many float32 values erfinv's argument y = clamp(u·erfWidth + erfLow) can take: the float32 numbers from
+    /// erfLow to erfLow + erfWidth (each kept in ±(1 − 2^-24), as the transform keeps y), at most 2^24 (u's values).
+    /// Every value of the tensor is a function of y, so this bounds how many distinct values it can hold. It is small
+    /// when both bounds lie far in the same tail (erf's float32 steps near ±1 are 2^-24 or 2^-25 apart): [5σ, 6σ]
+    /// allows 10, and bounds whose erf rounds to the same float32 allow one value only (SPEC.md 7: the inverse CDF
+    /// is float32 by definition).
+    public var erfArgumentValueCount: Int {
+        let limit = StreamTransforms.erfArgumentLimit
+        let low = min(max(erfLow, -limit), limit), high = min(max(erfLow + erfWidth, -limit), limit)
+        guard low < high else { return 1 }
+        /// The position of a finite float32 in increasing order (−0 and +0 both 0).
+        func ordinal(_ x: Float) -> Int {
+            let magnitude = Int(x.bitPattern & 0x7fff_ffff)
+            return x.sign == .minus ? -magnitude : magnitude
+        }
+        return min(ordinal(high) - ordinal(low) + 1, 1 << 24)
+    }
+
     /// The one-line refusal of a truncated normal that is not subnormal-free (SPEC.md 7.1).
     public static func subnormalRefusal(scheme: String, mean: Float, std: Float, low: Float, high: Float) -> String {
         let p = TruncatedNormalParameters(mean: mean, std: std, low: low, high: high)

@@ -667,6 +667,11 @@ def main():
             hf_statistics()
             hf_save_and_load()
             hf_command()
+            env = dict(os.environ, PYTHONPATH=str(REPO / "python"))
+            for part in ("hf_api", "hf_full_disk"):
+                getattr(hardening_checks, part)(check, WORK / part)
+            hardening_checks.hf_command(check, WORK / "command", env)
+            hardening_checks.hf_signals(check, WORK / "signals", env)
     check_cli_pointer()
     print(f"check_python: {time.time() - started:.0f} s")
     return tally.report("check_python")

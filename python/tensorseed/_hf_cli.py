@@ -15,20 +15,21 @@ from ._native import TensorSeedError
 EPILOG = """examples:
   python3 -m tensorseed.hf Qwen/Qwen3-0.6B/config.json --output fresh/ --seed 0
   python3 -m tensorseed.hf llama --spec llama.json && tensorseed init llama.json --output fresh/
-  python3 -m tensorseed.hf mamba/ --output fresh/ --rule 'A_log={"name": "zeros"}' --rule 'D=ones'
+  python3 -m tensorseed.hf mamba/ --output fresh/ --rule '*.A_log={"name": "normal", "std": 0.5}' --rule '*.dt_proj.bias=zeros'
 
 --output writes what transformers' save_pretrained writes (model.safetensors or shards with
 model.safetensors.index.json, config.json, generation_config.json), all or nothing: an earlier
 set's weight files in the folder are replaced, and nothing else there is touched. Tensors whose
 values the architecture computes (Mamba's A_log, RWKV's decays) have no scheme TensorSeed can
-reproduce: --rule gives them one (the first matching pattern wins; * and ? as in file names)."""
+reproduce: --rule gives them one (the first pattern that matches the whole state-dict name wins;
+* and ? as in file names)."""
 
 
 def _rule(text):
     """``PATTERN=SCHEME``: SCHEME is a JSON scheme object or the name of a scheme without parameters."""
     pattern, equals, scheme = text.partition("=")
     if not equals or not pattern:
-        raise argparse.ArgumentTypeError(f"{text!r}: use PATTERN=SCHEME, e.g. 'A_log={{\"name\": \"zeros\"}}' or D=ones")
+        raise argparse.ArgumentTypeError(f"{text!r}: use PATTERN=SCHEME, e.g. '*.A_log={{\"name\": \"zeros\"}}' or '*.D=ones'")
     scheme = scheme.strip()
     if scheme.startswith("{"):
         try:
@@ -57,8 +58,8 @@ def parser():
     p.add_argument("--seed", type=int, default=0, help="the seed, 0...2^64-1 (default 0)")
     p.add_argument("--dtype", choices=["f32", "f16", "bf16", "f64"], help="storage type (default: the model's, float32)")
     p.add_argument("--rule", action="append", type=_rule, default=[], metavar="PATTERN=SCHEME",
-                   help="a scheme for tensors the architecture's init does not cover, e.g. 'A_log={\"name\": \"zeros\"}' "
-                        "or D=ones (repeatable)")
+                   help="a scheme for tensors the architecture's init does not cover, e.g. '*.A_log={\"name\": \"zeros\"}' "
+                        "or '*.dt_proj.bias=zeros' (repeatable)")
     p.add_argument("--no-fsync", action="store_true",
                    help="leave the files to the page cache instead of waiting until they are on disk "
                         "(as transformers' save_pretrained does)")

@@ -9,6 +9,7 @@ Each function takes the tally's `check`, the scratch folder and the CLI binary."
 import hashlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -136,6 +137,22 @@ def hf_api(check, work):
     names = sorted(p.name for p in theirs.iterdir())
     check("model.safetensors" not in names and "model.safetensors.index.json" in names and not
           [n for n in names if n.startswith(".")], f"via_transformers replaces a single file with its shards: {names}")
+
+    # Staging folders left by dead processes of this host (SIGKILL) are removed; those of live ones and other hosts stay.
+    from tensorseed import _owner
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])  # a pid no process has once it ended
+    gone.wait()
+    host = _owner.current().split("-")[0]
+    stale = {"dead": f"{host}-{gone.pid}-00000000", "live": _owner.current(), "other-host": f"{int(host, 16) ^ 1:08x}-{gone.pid}-00000000"}
+    for owner in stale.values():
+        (theirs / f".tensorseed-staging.tensorseed-{owner}-0badcafe.tmp").mkdir()
+        (theirs / f".tensorseed-staging.tensorseed-{owner}-0badcafe.tmp" / "model.safetensors").write_bytes(b"partial")
+    hf.save_pretrained(config, theirs, seed=4)
+    left = sorted(p.name for p in theirs.iterdir() if p.name.startswith("."))
+    check(left == sorted(f".tensorseed-staging.tensorseed-{stale[k]}-0badcafe.tmp" for k in ("live", "other-host")),
+          f"the staging folder of a dead process is removed, of a live one or another host kept: {left}")
+    for name in left:
+        shutil.rmtree(theirs / name)
 
     # A failure part-way (an engine that does not exist: the first tensor fails) keeps the earlier set as it was.
     before = tree(folder)
@@ -324,7 +341,6 @@ def hf_signals(check, work, env):
         target = out / "fresh" if not existing else out
 
         def start():
-            import shutil
             shutil.rmtree(out, ignore_errors=True)
             if existing:
                 out.mkdir()

@@ -2,10 +2,11 @@
 Interruption.swift, FreeSpace.swift, Sources/tensorseed/OutputLocation.swift).
 
 ``StagedFolder``: a folder's files (a safetensors set, config.json ...) are written into a hidden staging folder
-inside it, ``.tensorseed-staging-PID-RANDOM.tmp``, and moved onto their final names together at the end (weights
+inside it, ``.tensorseed-staging.tensorseed-HOST-PID-START-RANDOM.tmp`` (``_owner``), and moved onto their final names together at the end (weights
 after their companions, an index last); only then are the files of an earlier set that the new one does not
 replace removed (index first). The free space is checked before anything is written. On any failure the staging
-folder, and every folder this write created, are removed, and an earlier set stays as it was.
+folder, and every folder this write created, are removed, and an earlier set stays as it was. Staging folders that
+dead processes of this host left (SIGKILL, no handler ran) are removed before a write into the folder starts.
 
 ``StagedFile``: one file (a spec) under a unique temporary name beside it, moved into place at the end; an
 existing file is replaced only with ``force``, and never a directory or anything else that is not a regular file.
@@ -20,12 +21,15 @@ thread cleans up on errors and ``KeyboardInterrupt`` only.
 """
 import errno
 import os
+import re
 import secrets
 import shutil
 import signal
 import stat
 import threading
 from pathlib import Path
+
+from . import _owner
 
 #: Signals whose default action ends the process, handled during a write (SIGHUP does not exist on Windows).
 TERMINATING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
@@ -175,7 +179,27 @@ def check_target(path, *, force):
 
 
 def _unique(folder, stem):
-    return Path(folder) / f".{stem}.tensorseed-{os.getpid()}-{secrets.token_hex(4)}.tmp"
+    return Path(folder) / f".{stem}.tensorseed-{_owner.current()}-{secrets.token_hex(4)}.tmp"
+
+
+#: A staging folder's name (``_unique(folder, "tensorseed-staging")``), its owner in group 1.
+_STAGING_NAME = re.compile(r"\.tensorseed-staging\.tensorseed-(" + _owner.PATTERN.replace("(", "(?:") + r")-[0-9a-f]{8}\.tmp")
+
+
+def remove_stale_staging(folder):
+    """Removes the staging folders in ``folder`` whose process, on this host, no longer runs; returns their paths."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    removed = []
+    for name in sorted(names):
+        match = _STAGING_NAME.fullmatch(name)
+        path = Path(folder) / name
+        if match and _owner.is_dead(match.group(1)) and path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
 
 
 class _Staged:
@@ -222,6 +246,8 @@ class StagedFolder(_Staged):
                 os.mkdir(path)
             except FileExistsError:  # made by another process meanwhile: not ours to remove
                 self.created.pop()
+        #: Staging folders of dead processes removed first.
+        self.removed_stale = remove_stale_staging(self.folder)
         self.staging = _unique(self.folder, "tensorseed-staging")
         os.mkdir(self.staging)
 

@@ -17,6 +17,9 @@
   small instances of a dozen architectures: per-tensor constants equal and mean/std within sampling error of
   transformers' own `from_config` init; `hf.save_pretrained` loads with `from_pretrained` with no missing or
   unexpected keys, equals `tensorseed init` of `hf.spec`, and the loss on random tokens is near ln(vocab);
+- wrong input and failures (hardening_checks.py): argument types and ranges, an earlier set replaced whole, a set
+  written all or nothing (a failing engine, a full tmpfs), folders removed on failure, `python3 -m tensorseed.hf`'s
+  one-line errors, `--spec` never clobbering, `--rule`, and SIGTERM / SIGHUP / SIGINT mid-write;
 - `tensorseed init config.json` of an architecture the CLI does not model names the Python command.
 """
 import json
@@ -40,6 +43,7 @@ from check_support import Tally  # noqa: E402
 
 import tensorseed  # noqa: E402
 from tensorseed import _native  # noqa: E402
+import hardening_checks  # noqa: E402  (this folder: the checks against wrong input and failures)
 
 CLI = sys.argv[1] if len(sys.argv) > 1 else str(REPO / ".build" / "release" / "tensorseed")
 tally = Tally()
@@ -114,7 +118,7 @@ def check_abi():
         buffer = np.zeros(8, np.float32)
         try:
             _native.fill_buffer(buffer.ctypes.data, 16, **args)
-        except tensorseed.TensorSeedError as error:
+        except (tensorseed.TensorSeedError, ValueError) as error:  # ValueError: the arguments' own checks (_args)
             check(not buffer.any(), f"nothing written on error {kwargs}")
             return str(error)
         return None
@@ -640,6 +644,7 @@ def check_cli_pointer():
 def main():
     started = time.time()
     check_abi()
+    hardening_checks.arguments(check)
     check_c_program()
     check_pip_install()
     try:
@@ -649,6 +654,7 @@ def main():
               "(scripts/ensure-deps.sh installs them with TENSORSEED_NEED_TORCH=1)")
     else:
         check_torch()
+        hardening_checks.torch_arguments(check)
         try:
             import transformers
         except ImportError:
@@ -661,6 +667,11 @@ def main():
             hf_statistics()
             hf_save_and_load()
             hf_command()
+            env = dict(os.environ, PYTHONPATH=str(REPO / "python"))
+            for part in ("hf_api", "hf_full_disk"):
+                getattr(hardening_checks, part)(check, WORK / part)
+            hardening_checks.hf_command(check, WORK / "command", env)
+            hardening_checks.hf_signals(check, WORK / "signals", env)
     check_cli_pointer()
     print(f"check_python: {time.time() - started:.0f} s")
     return tally.report("check_python")

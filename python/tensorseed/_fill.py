@@ -1,6 +1,7 @@
 """``fill_``: a numpy array or torch tensor filled in place by the library, the same bits as ``tensorseed init``."""
 import sys
 
+from . import _args
 from ._native import fill_buffer
 
 # Storage types the library writes, by numpy dtype name and torch dtype name.
@@ -32,9 +33,13 @@ def fill_(tensor, *, name, scheme, seed, engine="cpu"):
     ``scheme`` is a spec scheme object (``{"name": "kaiming_uniform", "a": 2.23606797749979}``) or its JSON text;
     ``engine`` is "cpu", "auto" or "opencl:P.D" (the bits are the same on every engine). Element i of the tensor in
     row-major order equals element i of what ``tensorseed init`` writes for ``{"name": name, "shape": ..., "scheme":
-    scheme}`` at ``seed`` in this dtype. Non-contiguous tensors are filled through a contiguous staging copy; CUDA
+    scheme}`` at ``seed`` in this dtype. ``seed`` is an int in 0...2^64-1 and ``name`` a str (or its UTF-8 bytes):
+    anything else is a TypeError or ValueError. Non-contiguous tensors are filled through a contiguous staging copy; CUDA
     (or other device) tensors through a pinned host buffer, chunk by chunk. Returns ``tensor``.
     """
+    _args.seed(seed)
+    _args.name(name)
+    _args.text(engine, "engine")
     if _is_torch(tensor):
         _fill_torch(tensor, name=name, scheme=scheme, seed=seed, engine=engine)
     else:

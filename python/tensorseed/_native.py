@@ -11,6 +11,8 @@ import sys
 import threading
 from pathlib import Path
 
+from . import _args
+
 __all__ = ["TensorSeedError", "library_path", "fill_buffer", "recipe"]
 
 _NAMES = {"darwin": "libTensorSeedC.dylib", "win32": "TensorSeedC.dll"}
@@ -62,7 +64,13 @@ def _load():
                 lib = ctypes.CDLL(str(path))
             except OSError as error:
                 raise TensorSeedError(f"cannot load {path}: {error}") from None
-            lib.tensorseed_abi_version.restype = ctypes.c_int32
+            try:
+                lib.tensorseed_abi_version.restype = ctypes.c_int32
+                lib.tensorseed_fill.restype = ctypes.c_int32
+                lib.tensorseed_recipe.restype = ctypes.c_int32
+            except AttributeError as error:
+                raise TensorSeedError(f"{path} is not libTensorSeedC ({str(error).splitlines()[0]}); unset "
+                                      "TENSORSEED_LIBRARY or point it at libTensorSeedC") from None
             lib.tensorseed_abi_version.argtypes = []
             if lib.tensorseed_abi_version() != ABI_VERSION:
                 raise TensorSeedError(f"{path} speaks ABI {lib.tensorseed_abi_version()}, this package {ABI_VERSION}")
@@ -89,32 +97,28 @@ def scheme_json(scheme):
     return json.dumps(scheme, allow_nan=False).encode()
 
 
-def _shape(shape):
-    dims = [int(d) for d in shape]
+def _shape(dims):
     return (ctypes.c_int64 * max(len(dims), 1))(*dims), len(dims)
-
-
-def _seed(seed):
-    seed = int(seed)
-    if not 0 <= seed < 2 ** 64:
-        raise ValueError(f"seed must be in 0...2^64-1, got {seed}")
-    return seed
 
 
 def fill_buffer(address, nbytes, *, seed, name, shape, scheme, dtype, offset=0, count=None, engine="cpu"):
     """Fills ``nbytes`` at ``address`` with elements [offset, offset + count) of tensor ``name`` (library call)."""
-    lib = _load()
-    dims, rank = _shape(shape)
+    seed, name_bytes, shape = _args.seed(seed), _args.name(name), _args.shape(shape)
+    offset, engine = _args.count(offset, "offset"), _args.text(engine, "engine")
     if count is None:
         count = 1
         for d in shape:
-            count *= int(d)
+            count *= d
+        if offset > count:
+            raise ValueError(f"offset {offset} is beyond the {count} elements of shape {list(shape)}")
         count -= offset
-    name_bytes = name.encode() if isinstance(name, str) else bytes(name)
+    count = _args.count(count, "count")
     scheme_bytes = scheme_json(scheme)
+    lib = _load()
+    dims, rank = _shape(shape)
     error = ctypes.create_string_buffer(_ERROR_CAPACITY)
-    status = lib.tensorseed_fill(_seed(seed), name_bytes, len(name_bytes), dims, rank, scheme_bytes, len(scheme_bytes),
-                                 dtype.encode(), int(offset), int(count), engine.encode(), ctypes.c_void_p(address), int(nbytes),
+    status = lib.tensorseed_fill(seed, name_bytes, len(name_bytes), dims, rank, scheme_bytes, len(scheme_bytes),
+                                 dtype.encode(), offset, count, engine.encode(), ctypes.c_void_p(address), int(nbytes),
                                  error, _ERROR_CAPACITY)
     if status != 0:
         raise TensorSeedError(error.value.decode(errors="replace"))
@@ -122,9 +126,9 @@ def fill_buffer(address, nbytes, *, seed, name, shape, scheme, dtype, offset=0, 
 
 def recipe(shape, scheme):
     """The resolved recipe of ``scheme`` for ``shape``, as a dict (e.g. uniform bounds as float32 in ``low_bits``)."""
-    lib = _load()
-    dims, rank = _shape(shape)
+    dims, rank = _shape(_args.shape(shape))
     scheme_bytes = scheme_json(scheme)
+    lib = _load()
     out = ctypes.create_string_buffer(4096)
     error = ctypes.create_string_buffer(_ERROR_CAPACITY)
     status = lib.tensorseed_recipe(dims, rank, scheme_bytes, len(scheme_bytes), out, len(out), error, _ERROR_CAPACITY)

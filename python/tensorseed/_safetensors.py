@@ -2,9 +2,10 @@
 stays at two chunks whatever the model's size; a sharded set with ``model.safetensors.index.json`` as transformers'
 ``save_pretrained`` names it. Format (huggingface/safetensors): an 8-byte little-endian header length N, N bytes of
 JSON (padded with spaces to a multiple of 8) mapping each name to ``{"dtype", "shape", "data_offsets"}`` plus
-``"__metadata__"``, then the data. Files are written under temporary names and renamed when complete; with
-``fsync`` (the default, as the CLI does) each is on disk before its rename, written back chunk by chunk while the next
-chunks are generated (``_Writeback``).
+``"__metadata__"``, then the data. ``SetLayout`` says which files a set has and their sizes before anything is
+written (for the free-space check); ``write_set`` writes them into a staging folder (``_staging.StagedFolder`` moves
+them into place together); with ``fsync`` (the default, as the CLI does) each is on disk when it is complete, written
+back chunk by chunk while the next chunks are generated (``_Writeback``).
 """
 import ctypes
 import json
@@ -15,6 +16,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from . import _staging
 from ._native import fill_buffer
 
 #: Element sizes and safetensors names of the storage types the library writes.
@@ -121,7 +123,8 @@ class _Writeback:
                     pass
 
 
-def _write_file(path, items, seed, engine, metadata, fsync=True):
+def _write_file(path, items, seed, engine, metadata, fsync=True, shown=None):
+    """Writes the safetensors file ``path`` (``shown``: the name errors give, its final path)."""
     import numpy as np
 
     buffers = [np.empty(CHUNK_BYTES, np.uint8), np.empty(CHUNK_BYTES, np.uint8)]
@@ -131,10 +134,11 @@ def _write_file(path, items, seed, engine, metadata, fsync=True):
         turn[0] ^= 1
         return buffers[turn[0]]
 
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    header = _header(items, metadata)
+    size = len(header) + sum(item.nbytes for item in items)
     try:
-        with open(temporary, "wb") as file, ThreadPoolExecutor(1) as writer:
-            file.write(_header(items, metadata))
+        with open(path, "xb") as file, ThreadPoolExecutor(1) as writer:
+            file.write(header)
             file.flush()
             fd, position = file.fileno(), file.tell()
             writeback = _Writeback(fd) if fsync else None
@@ -159,41 +163,85 @@ def _write_file(path, items, seed, engine, metadata, fsync=True):
                 pending.result()
             if fsync:
                 os.fsync(fd)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    except OSError as error:
+        raise _staging.no_space(error, shown or path, size) from None
 
 
-def write_folder(folder, items, *, seed, engine="cpu", max_shard_size="50GB", metadata=None, fsync=True):
-    """Writes ``items`` to ``folder/model.safetensors`` or, past ``max_shard_size``, to
-    ``model-0000i-of-0000n.safetensors`` shards and ``model.safetensors.index.json``. Returns the files written.
-    ``fsync=False`` leaves the data in the page cache for the system to write later, as transformers'
-    ``save_pretrained`` does (faster; a power loss may then leave a renamed but incomplete file)."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    limit = parse_size(max_shard_size)
-    shards, current, size = [], [], 0
-    for item in items:
-        if current and size + item.nbytes > limit:
-            shards.append(current)
-            current, size = [], 0
-        current.append(item)
-        size += item.nbytes
-    shards.append(current)
-    metadata = {"format": "pt", **(metadata or {})}
-    if len(shards) == 1:
-        names = ["model.safetensors"]
-    else:
-        names = [f"model-{i + 1:05d}-of-{len(shards):05d}.safetensors" for i in range(len(shards))]
-    for name, shard in zip(names, shards):
-        _write_file(folder / name, shard, seed, engine, metadata, fsync=fsync)
-    written = [folder / n for n in names]
-    if len(shards) > 1:
-        index = {"metadata": {"total_size": sum(i.nbytes for i in items)},
-                 "weight_map": {item.name: name for name, shard in zip(names, shards) for item in shard}}
-        temporary = folder / ".model.safetensors.index.json.tmp"
-        temporary.write_text(json.dumps(index, indent=2, sort_keys=True) + "\n")
-        os.replace(temporary, folder / "model.safetensors.index.json")
-        written.append(folder / "model.safetensors.index.json")
-    return written
+class SetLayout:
+    """The files of a set: ``model.safetensors`` or, past ``max_shard_size``, ``model-0000i-of-0000n.safetensors``
+    shards (packed greedily in order, as transformers does) and ``model.safetensors.index.json``."""
+
+    INDEX = "model.safetensors.index.json"
+
+    def __init__(self, items, *, max_shard_size="50GB", metadata=None):
+        limit = parse_size(max_shard_size)
+        shards, current, size = [], [], 0
+        for item in items:
+            if current and size + item.nbytes > limit:
+                shards.append(current)
+                current, size = [], 0
+            current.append(item)
+            size += item.nbytes
+        shards.append(current)
+        self.metadata = {"format": "pt", **(metadata or {})}
+        if len(shards) == 1:
+            names = ["model.safetensors"]
+        else:
+            names = [f"model-{i + 1:05d}-of-{len(shards):05d}.safetensors" for i in range(len(shards))]
+        self.shards = list(zip(names, shards))
+        self.index = None
+        if len(shards) > 1:
+            index = {"metadata": {"total_size": sum(i.nbytes for i in items)},
+                     "weight_map": {item.name: name for name, shard in self.shards for item in shard}}
+            self.index = (json.dumps(index, indent=2, sort_keys=True) + "\n").encode()
+
+    @property
+    def names(self):
+        """The file names in the order they are written and moved into place (the index last)."""
+        return [name for name, _ in self.shards] + ([self.INDEX] if self.index is not None else [])
+
+    @property
+    def sizes(self):
+        """The size in bytes of each file of ``names``."""
+        sizes = [len(_header(shard, self.metadata)) + sum(i.nbytes for i in shard) for _, shard in self.shards]
+        return sizes + ([len(self.index)] if self.index is not None else [])
+
+    def describe(self, folder):
+        """``folder/model.safetensors``, or ``folder/model.safetensors.index.json and its N shards``."""
+        if self.index is None:
+            return str(Path(folder) / "model.safetensors")
+        return f"{Path(folder) / self.INDEX} and its {len(self.shards)} shards"
+
+
+def write_set(layout, staging, *, seed, engine="cpu", fsync=True, folder=None):
+    """Writes ``layout``'s files into the folder ``staging`` (errors name them in ``folder``, their final place)."""
+    folder = Path(folder or staging)
+    for name, shard in layout.shards:
+        _write_file(Path(staging) / name, shard, seed, engine, layout.metadata, fsync=fsync, shown=folder / name)
+    if layout.index is not None:
+        try:
+            with open(Path(staging) / layout.INDEX, "xb") as file:
+                file.write(layout.index)
+                file.flush()
+                if fsync:
+                    os.fsync(file.fileno())
+        except OSError as error:
+            raise _staging.no_space(error, folder / layout.INDEX, len(layout.index)) from None
+
+
+#: A file of a safetensors set as transformers names it (``model.safetensors``, its index, its shards), by the
+#: base name ``model``: what a new set's save removes when the new set does not replace it.
+_SET_FILE = re.compile(r"model(\.safetensors|\.safetensors\.index\.json|-\d{5}-of-\d{5}\.safetensors)")
+
+
+def stale_files(folder, keeping):
+    """The names of files in ``folder`` that belong to a safetensors set named ``model`` (single file, index, shards
+    of any count) and are not in ``keeping``: an earlier save's set, which a new set must replace whole. Only regular
+    files (and symbolic links) are listed; anything else stays."""
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return []
+    keep = set(keeping)
+    return sorted(n for n in entries if n not in keep and _SET_FILE.fullmatch(n)
+                  and (os.path.islink(Path(folder) / n) or os.path.isfile(Path(folder) / n)))

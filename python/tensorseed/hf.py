@@ -19,37 +19,51 @@ except ImportError as error:  # pragma: no cover - depends on the environment
 import json
 import os
 import re
+import stat
 from pathlib import Path
 
+from . import _args, _native, _staging
 from ._native import TensorSeedError
 from ._record import normalize_rules, recording
 from ._spec import spec_text
-from .torch import _spec_dtype, check_shapes, fill_from_recording, spec_from_recording
+from .torch import UncoveredError, _spec_dtype, check_shapes, fill_from_recording, spec_from_recording
 
 __all__ = ["config_of", "build_meta", "record", "spec", "init_", "save_pretrained"]
 
 
+def _one_line(error):
+    """An exception's message on one line (transformers' validation errors span several), at most 300 characters."""
+    text = " ".join(line.strip() for line in str(error).splitlines() if line.strip()) or type(error).__name__
+    return text if len(text) <= 300 else text[:299] + "…"
+
+
+def _is_regular(path):
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
 def config_of(config):
-    """A ``PretrainedConfig`` from a config, a model type (``"llama"``), a config.json path or a folder holding one."""
+    """A ``PretrainedConfig`` from a config, a model type (``"llama"``), a config.json path or a folder holding one.
+    A file that is not a valid config of its model type is a TensorSeedError naming it, on one line."""
     if isinstance(config, transformers.PretrainedConfig):
         return config
     if isinstance(config, (str, os.PathLike)):
         path = Path(config)
         if path.is_dir():
             path = path / "config.json"
-            if not path.is_file():
+            if not os.path.exists(path):
                 raise TensorSeedError(f"{config}: the folder holds no config.json")
+        if os.path.exists(path) and not path.is_dir() and not _is_regular(path):
+            raise TensorSeedError(f"{path}: not a regular file (a FIFO, a device...); give a config.json file")
         if path.is_file():
-            try:
-                with open(path) as file:
-                    fields = json.load(file)
-            except (OSError, ValueError) as error:
-                raise TensorSeedError(f"{path}: not readable as JSON ({error})") from None
-            if not isinstance(fields, dict) or "model_type" not in fields:
-                raise TensorSeedError(f"{path}: no \"model_type\" field, so not a transformers config.json")
-            return transformers.AutoConfig.from_pretrained(str(path))
+            return _config_file(path)
         if isinstance(config, str) and config in transformers.CONFIG_MAPPING:
-            return transformers.AutoConfig.for_model(config)
+            try:
+                return transformers.AutoConfig.for_model(config)
+            except Exception as error:
+                raise TensorSeedError(f"{config}: transformers cannot make its default config: {_one_line(error)}") from error
         if isinstance(config, str) and re.fullmatch(r"[\w.-]+/[\w.-]+", config) and not config.endswith(".json") \
                 and not path.exists():
             try:  # a Hub id such as Qwen/Qwen3-0.6B (or one in the local cache)
@@ -60,7 +74,29 @@ def config_of(config):
         if not path.exists() and (str(config).endswith(".json") or os.sep in str(config)):
             raise TensorSeedError(f"{config}: no such file or folder")
         raise TensorSeedError(f"{config}: neither a config.json, a folder holding one, nor a model type transformers knows")
+    if isinstance(config, torch.nn.Module):
+        raise TypeError(f"tensorseed.hf takes a transformers PreTrainedModel or config, not a {type(config).__name__}; "
+                        "for any torch module use tensorseed.torch")
     raise TypeError(f"expected a transformers config, model type or config.json path, got {type(config).__name__}")
+
+
+def _config_file(path):
+    """The config of a config.json file: its model_type must be one transformers knows and its fields valid."""
+    try:
+        with open(path) as file:
+            fields = json.load(file)
+    except (OSError, ValueError) as error:
+        raise TensorSeedError(f"{path}: not readable as JSON ({_one_line(error)})") from None
+    if not isinstance(fields, dict) or "model_type" not in fields:
+        raise TensorSeedError(f"{path}: no \"model_type\" field, so not a transformers config.json")
+    model_type = fields["model_type"]
+    if not isinstance(model_type, str) or model_type not in transformers.CONFIG_MAPPING:
+        raise TensorSeedError(f"{path}: model_type {model_type!r} is not one transformers {transformers.__version__} "
+                              "knows (see transformers.CONFIG_MAPPING for the names)")
+    try:
+        return transformers.AutoConfig.from_pretrained(str(path))
+    except Exception as error:  # transformers' and huggingface_hub's validation errors: the file's content
+        raise TensorSeedError(f"{path}: not a valid {model_type} config: {_one_line(error)}") from error
 
 
 def _model_class(config, model_class):
@@ -74,20 +110,26 @@ def _model_class(config, model_class):
 
 def build_meta(config, *, model_class=None, dtype=None):
     """The model of ``config`` (``AutoModelForCausalLM`` where it has one, else ``AutoModel``) on the meta device."""
-    model, _ = _build_recorded(config_of(config), model_class, dtype)
+    model, _ = _build_recorded(config_of(config), model_class, dtype, source=config)
     return model
 
 
-def _build_recorded(config, model_class, dtype):
+def _build_recorded(config, model_class, dtype, source=None):
     """The model on the meta device, and the recording of the init calls its constructors made (torch modules'
     ``reset_parameters()``, transformers' own layers such as ``Conv1D``), which ``_init_weights`` then overrides."""
     auto = _model_class(config, model_class)
     kwargs = {} if dtype is None else {"dtype": dtype}
-    with recording(None) as constructed, torch.device("meta"):
-        if hasattr(auto, "from_config"):
-            model = auto.from_config(config, **kwargs)
-        else:
-            model = auto._from_config(config, **kwargs)
+    try:
+        with recording(None) as constructed, torch.device("meta"):
+            if hasattr(auto, "from_config"):
+                model = auto.from_config(config, **kwargs)
+            else:
+                model = auto._from_config(config, **kwargs)
+    except TensorSeedError:
+        raise
+    except Exception as error:  # a config transformers accepts but its model cannot take (negative sizes ...)
+        where = f"{source}: " if isinstance(source, (str, os.PathLike)) else ""
+        raise TensorSeedError(f"{where}the {type(config).__name__} does not build a model: {_one_line(error)}") from error
     return model, constructed
 
 
@@ -100,7 +142,7 @@ def record(config_or_model, *, model_class=None, dtype=None, rules=None):
         given = config_or_model
         model, constructed = _build_recorded(given.config, model_class or type(given), dtype or given.dtype)
     else:
-        model, constructed = _build_recorded(config_of(config_or_model), model_class, dtype)
+        model, constructed = _build_recorded(config_of(config_or_model), model_class, dtype, source=config_or_model)
     with recording(model, constructed) as rec:
         model.initialize_weights()
     _keep_saved_names(model, rec)
@@ -123,6 +165,7 @@ def _keep_saved_names(model, rec):
 def spec(config_or_model, *, seed=0, model_class=None, dtype=None, rules=None):
     """The CLI's tensor-list spec (a dict) of a transformers architecture, with the schemes its ``_init_weights``
     chooses; ``tensorseed init spec.json --output DIR/`` writes the tensors ``save_pretrained`` would."""
+    seed = _args.seed(seed)
     rec, model = record(config_or_model, model_class=model_class, dtype=dtype, rules=rules)
     return spec_from_recording(rec, seed=seed, what=type(model).__name__)
 
@@ -130,6 +173,10 @@ def spec(config_or_model, *, seed=0, model_class=None, dtype=None, rules=None):
 def init_(model, *, seed, rules=None, engine="cpu"):
     """Fills a built transformers model in place by its architecture's own init schemes, bit-identical to
     ``tensorseed init`` of ``spec(model, seed=seed)``. Returns ``model``."""
+    seed = _args.seed(seed)
+    if not isinstance(model, transformers.PreTrainedModel):
+        raise TypeError(f"hf.init_ takes a transformers PreTrainedModel (what from_config or from_pretrained builds), "
+                        f"not a {type(model).__name__}; for any torch module use tensorseed.torch.init_")
     rec, _ = record(model, rules=rules)
     spec_from_recording(rec, seed=seed, what=type(model).__name__)
     check_shapes(model, rec)
@@ -146,21 +193,52 @@ def save_pretrained(config, folder, *, seed, model_class=None, dtype=None, rules
     spelling, default "50GB") a sharded set with ``model.safetensors.index.json``. The data equal ``tensorseed init``
     of ``spec(config)``. ``via_transformers=True`` instead allocates the model, fills it with ``init_`` and calls
     transformers' own ``save_pretrained`` (its file layout, e.g. MoE experts split as in the original checkpoints).
-    With ``fsync`` (the default, as ``tensorseed init``) every file is on disk when this returns; ``fsync=False``
-    leaves the data to the page cache, as transformers' ``save_pretrained`` does. Returns the folder."""
-    from ._safetensors import Item, write_folder
 
-    config = config_of(config)
+    The folder's files are written all or nothing (``tensorseed._staging``): into a hidden staging folder first, after
+    a free-space check, then moved into place together (the index last); the files of an earlier save that the new
+    set does not replace (``model.safetensors``, ``model.safetensors.index.json``, ``model-*-of-*.safetensors``) are
+    removed then, as transformers' ``save_pretrained`` and ``tensorseed init --force`` do, and nothing else is. On an
+    error, or SIGINT, SIGTERM or SIGHUP, nothing is left: an earlier set stays as it was, and folders this call
+    created are removed. With ``fsync`` (the default, as ``tensorseed init``) every file is on disk when this returns;
+    ``fsync=False`` leaves the data to the page cache, as transformers' ``save_pretrained`` does. Returns the folder."""
+    seed = _args.seed(seed)
+    _native._load()  # a missing or wrong library is an error before anything is built or written
     rec, model = record(config, model_class=model_class, dtype=dtype, rules=rules)
     spec_from_recording(rec, seed=seed, what=type(model).__name__)  # raises before anything is allocated or written
-    if via_transformers:
-        model = model.to_empty(device="cpu")
-        model.tie_weights()
-        fill_from_recording(model, rec, seed=seed, engine=engine)
-        model.save_pretrained(folder, max_shard_size=max_shard_size)
-        if fsync:
-            _fsync_files(folder)
-        return folder
+    with _staging.StagedFolder(folder, fsync=fsync) as staged:
+        if via_transformers:
+            names = _write_via_transformers(model, rec, staged, seed=seed, engine=engine, max_shard_size=max_shard_size,
+                                            fsync=fsync)
+        else:
+            names = _write_streamed(model, rec, staged, seed=seed, engine=engine, max_shard_size=max_shard_size,
+                                    fsync=fsync)
+        from ._safetensors import stale_files
+        staged.commit(names, stale=stale_files(folder, names))
+    return folder
+
+
+#: Room counted for config.json and generation_config.json in the free-space check (a few KB each in practice).
+_COMPANION_BYTES = [16 << 10, 16 << 10]
+
+
+def _companions(model, staged, fsync):
+    """config.json and, for generative models, generation_config.json, written into the staging folder as
+    transformers writes them; returns their names."""
+    model.config.dtype = model.dtype
+    model.config.save_pretrained(staged.staging)
+    if model.can_generate() and getattr(model, "generation_config", None) is not None:
+        model.generation_config.save_pretrained(staged.staging)
+    names = sorted(p.name for p in staged.staging.iterdir())
+    if fsync:
+        _fsync_files(staged.staging)
+    return names
+
+
+def _write_streamed(model, rec, staged, *, seed, engine, max_shard_size, fsync):
+    """The tensors streamed into the staging folder (``_safetensors``), after the companions; returns every name in
+    the order to move them into place (companions, shards, the index last)."""
+    from ._safetensors import Item, SetLayout, write_set
+
     ignored = set(getattr(model, "_keys_to_ignore_on_save", None) or ())
     items = []
     for entry in rec.entries.values():
@@ -172,15 +250,40 @@ def save_pretrained(config, folder, *, seed, model_class=None, dtype=None, rules
         else:
             value = {"zeros": 0, "ones": 1}.get(entry.scheme["name"], entry.scheme.get("val"))
             items.append(Item(entry.name, entry.shape, str(entry.dtype).replace("torch.", ""), constant=value))
-    write_folder(folder, items, seed=seed, engine=engine, max_shard_size=max_shard_size,
-                 metadata={"tensorseed.seed": str(int(seed))}, fsync=fsync)
-    model.config.dtype = model.dtype
-    model.config.save_pretrained(folder)
-    if model.can_generate() and getattr(model, "generation_config", None) is not None:
-        model.generation_config.save_pretrained(folder)
-    if fsync:
-        _fsync_files(folder)  # config.json and generation_config.json (the safetensors are on disk already)
-    return folder
+    layout = SetLayout(items, max_shard_size=max_shard_size, metadata={"tensorseed.seed": str(seed)})
+    staged.check_targets(["config.json", "generation_config.json"] + layout.names)
+    _staging.check_space(staged.folder, layout.sizes + _COMPANION_BYTES, layout.describe(staged.folder))
+    try:
+        companions = _companions(model, staged, fsync)
+    except OSError as error:
+        raise _staging.no_space(error, staged.folder / "config.json", sum(_COMPANION_BYTES)) from None
+    write_set(layout, staged.staging, seed=seed, engine=engine, fsync=fsync, folder=staged.folder)
+    return companions + layout.names
+
+
+def _write_via_transformers(model, rec, staged, *, seed, engine, max_shard_size, fsync):
+    """The model allocated, filled by ``init_``'s schemes and saved by transformers into the staging folder; returns
+    its files in the order to move them into place (the weights after the rest, an index last)."""
+    from ._safetensors import parse_size
+
+    data = {t.untyped_storage()._cdata: t.numel() * t.element_size() for t in model.state_dict().values()}
+    shards = 1 + sum(data.values()) // max(parse_size(max_shard_size), 1)
+    _staging.check_space(staged.folder, [sum(data.values()) + shards * (64 << 10)] + _COMPANION_BYTES,
+                         f"{staged.folder / 'model.safetensors'} (about {shards} file(s), headers estimated)")
+    model = model.to_empty(device="cpu")
+    model.tie_weights()
+    fill_from_recording(model, rec, seed=seed, engine=engine)
+    try:
+        model.save_pretrained(staged.staging, max_shard_size=max_shard_size)
+        if fsync:
+            _fsync_files(staged.staging)
+    except OSError as error:
+        raise _staging.no_space(error, staged.folder, sum(data.values())) from None
+    names = sorted(p.name for p in staged.staging.iterdir())
+    staged.check_targets(names)
+    weights = [n for n in names if n.endswith(".safetensors") or n.endswith(".index.json")]
+    ordered = [n for n in names if n not in weights] + sorted(weights, key=lambda n: (n.endswith(".index.json"), n))
+    return ordered
 
 
 def _fsync_files(folder):
@@ -196,36 +299,9 @@ def _fsync_files(folder):
 
 def main(argv=None):
     """``python3 -m tensorseed.hf CONFIG --output DIR/ [--seed N]`` or ``--spec spec.json``: the command the CLI
-    names for architectures it does not model itself."""
-    import argparse
-    import sys
-
-    parser = argparse.ArgumentParser(prog="python3 -m tensorseed.hf",
-                                     description="A fresh checkpoint (or a tensorseed spec) of any transformers architecture, "
-                                                 "initialized by its own _init_weights schemes, reproducibly.")
-    parser.add_argument("config", help="config.json, a folder holding one, or a model type (llama, gemma, ...)")
-    parser.add_argument("--output", help="folder to write with save_pretrained (safetensors + config.json)")
-    parser.add_argument("--spec", help="write the tensor-list spec here instead (for `tensorseed init SPEC --output ...`)")
-    parser.add_argument("--seed", type=int, default=0, help="the seed (default 0)")
-    parser.add_argument("--dtype", choices=["f32", "f16", "bf16", "f64"], help="storage type (default: the model's, float32)")
-    parser.add_argument("--no-fsync", action="store_true",
-                        help="leave the files to the page cache instead of waiting until they are on disk "
-                             "(as transformers' save_pretrained does)")
-    args = parser.parse_args(argv)
-    if bool(args.output) == bool(args.spec):
-        parser.error("give exactly one of --output DIR/ or --spec spec.json")
-    dtype = {"f32": torch.float32, "f16": torch.float16, "bf16": torch.bfloat16, "f64": torch.float64}.get(args.dtype)
-    try:
-        if args.spec:
-            tmp = Path(args.spec + ".tmp")
-            tmp.write_text(spec_text(spec(args.config, seed=args.seed, dtype=dtype)))
-            os.replace(tmp, args.spec)
-        else:
-            save_pretrained(args.config, args.output, seed=args.seed, dtype=dtype, fsync=not args.no_fsync)
-    except (TensorSeedError, OSError, ValueError) as error:
-        print(f"tensorseed.hf: {error}", file=sys.stderr)
-        return 1
-    return 0
+    names for architectures it does not model itself (``tensorseed._hf_cli``). Returns the exit status."""
+    from ._hf_cli import main as run
+    return run(argv)
 
 
 if __name__ == "__main__":

@@ -16,11 +16,12 @@ except ImportError as error:  # pragma: no cover - depends on the environment
 import warnings
 from contextlib import contextmanager
 
+from . import _args
 from ._fill import fill_, storage_type
 from ._native import TensorSeedError
 from ._record import Recording, normalize_rules, recording
 
-__all__ = ["record", "spec", "init_", "spec_from_recording"]
+__all__ = ["record", "spec", "init_", "spec_from_recording", "UncoveredError"]
 
 _TYPE_NAMES = {_torch.float32: "f32", _torch.float16: "f16", _torch.bfloat16: "bf16", _torch.float64: "f64"}
 
@@ -123,6 +124,25 @@ def _constructed(build):
     return Recording(module, constructed), module
 
 
+class UncoveredError(TensorSeedError):
+    """Tensors no init call touched (and no rule covers): ``.uncovered`` maps each name to its ``Entry`` (``.reason``).
+    ``listing()`` names them; the message ends with how the Python API covers them (``rules=``)."""
+
+    #: How a caller of the Python API gives such tensors a scheme.
+    API_HINT = "give them a scheme with rules={'pattern': {'name': ...}}"
+
+    def __init__(self, what, uncovered):
+        self.what, self.uncovered = what, dict(uncovered)
+        super().__init__(f"{self.listing()}; {self.API_HINT}")
+
+    def listing(self):
+        """``N tensor(s) of the MODEL have no recorded init — name: reason; ...`` (the first eight)."""
+        items = list(self.uncovered.items())
+        listed = "; ".join(f"{name}: {e.reason}" for name, e in items[:8])
+        more = f" (and {len(items) - 8} more)" if len(items) > 8 else ""
+        return f"{len(items)} tensor(s) of the {self.what} have no recorded init — {listed}{more}"
+
+
 def _spec_dtype(entry):
     return _TYPE_NAMES.get(entry.dtype)
 
@@ -132,25 +152,24 @@ def spec_from_recording(rec, *, seed=0, what="module"):
 
     Integer buffers (BatchNorm's ``num_batches_tracked``) are left out: the spec's dtypes are floating point;
     ``init_`` sets them to their recorded constant."""
+    seed = _args.seed(seed)
     uncovered = rec.uncovered
     if uncovered:
-        listed = "; ".join(f"{name}: {e.reason}" for name, e in list(uncovered.items())[:8])
-        more = f" (and {len(uncovered) - 8} more)" if len(uncovered) > 8 else ""
-        raise TensorSeedError(f"{len(uncovered)} tensor(s) of the {what} have no recorded init — {listed}{more}; "
-                              "give them a scheme with rules={'pattern': {'name': ...}}")
+        raise UncoveredError(what, uncovered)
     tensors = []
     for entry in rec.entries.values():
         dtype = _spec_dtype(entry)
         if dtype is None:
             continue
         tensors.append({"name": entry.name, "shape": list(entry.shape), "dtype": dtype, "scheme": entry.scheme})
-    return {"seed": int(seed), "tensors": tensors}
+    return {"seed": seed, "tensors": tensors}
 
 
 def spec(module, *, seed=0, rules=None):
     """The CLI's tensor-list spec (a dict) of ``module`` (or of what a build function makes, see ``record``):
     state-dict names, shapes, dtypes and the schemes its own init code chose. ``tensorseed init spec.json`` of it
     gives the same bits as ``init_(module, seed)``."""
+    _args.seed(seed)
     return spec_from_recording(record(module, rules=rules), seed=seed, what=_label(module))
 
 
@@ -184,6 +203,9 @@ def init_(module, *, seed, rules=None, engine="cpu", build=None):
     bit-identical to ``tensorseed init`` of ``spec(module, seed=seed)``; with ``build`` (the function that builds
     such a module, e.g. ``lambda: GPT(config)``), by the schemes its construction chooses, ``spec(build)``. Raises
     before writing anything when a tensor has no recorded init and no rule. Returns ``module``."""
+    _args.seed(seed)
+    if not isinstance(module, _torch.nn.Module):
+        raise TypeError(f"init_ takes the torch module to fill, not {type(module).__name__}")
     rec = record(module if build is None else build, rules=rules)
     spec_from_recording(rec, seed=seed, what=type(module).__name__)  # raises before any write if something is uncovered
     check_shapes(module, rec)

@@ -672,6 +672,7 @@ def main():
                 getattr(hardening_checks, part)(check, WORK / part)
             hardening_checks.hf_command(check, WORK / "command", env)
             hardening_checks.hf_signals(check, WORK / "signals", env)
+            hardening_checks.signal_during_moves(check, env)
     check_cli_pointer()
     print(f"check_python: {time.time() - started:.0f} s")
     return tally.report("check_python")

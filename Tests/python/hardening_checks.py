@@ -358,3 +358,33 @@ def hf_signals(check, work, env):
         same = not existing or (out / "model.safetensors").read_bytes() == b"earlier"
         check(status in (-sig, 128 + sig) and left == expected and same and "Traceback" not in stderr,
               f"{sig.name} mid-write: status {status}, left {left} (expected {expected or 'no folder'}), stderr {stderr[-300:]!r}")
+
+
+def signal_during_moves(check, env):
+    """SIGINT while a write's files are being moved into place is acted on once the moves end: as the write cut short
+    (KeyboardInterrupt, "nothing was written") only if they failed, else as InterruptedAfterWrite (the set is complete,
+    and the command says so)."""
+    script = """
+import os, signal
+from tensorseed import _staging
+class Job:
+    def discard(self):
+        pass
+for complete in (True, False):
+    job = Job()
+    _staging._signals.enter(job)
+    _staging._signals.moving_files()
+    os.kill(os.getpid(), signal.SIGINT)   # arrives during the moves: deferred
+    try:
+        _staging._signals.moved(complete)
+        print("none")
+    except _staging.InterruptedAfterWrite:
+        print("after")
+    except KeyboardInterrupt:
+        print("during")
+    _staging._signals.leave(job)
+"""
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60)
+    check(run.returncode == 0 and run.stdout.split() == ["after", "during"],
+          f"SIGINT during the final moves: after them when they completed, as cut short when not: {run.stdout!r} {run.stderr[-300:]!r}")
+

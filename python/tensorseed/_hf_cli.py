@@ -103,6 +103,10 @@ def main(argv=None):
     except (TensorSeedError, OSError, ValueError) as error:
         print(f"tensorseed.hf: {describe(error)}", file=sys.stderr)
         return 1
+    except _staging.InterruptedAfterWrite:
+        print(f"tensorseed.hf: interrupted by signal {int(signal.SIGINT)} after {target} was written completely",
+              file=sys.stderr)
+        return 128 + int(signal.SIGINT)
     except KeyboardInterrupt:
         print(f"tensorseed.hf: interrupted by signal {int(signal.SIGINT)} while writing {target}; nothing was written",
               file=sys.stderr)

@@ -15,7 +15,8 @@ SIGTERM and SIGHUP (Slurm's time limit and ``scancel``, a closed terminal), wher
 default action, remove the temporary files and the folders this write created, and the process then ends by the
 signal's default action, as it would have without TensorSeed (a shell reports 128 + the signal). SIGINT, Python's
 ``KeyboardInterrupt``, removes them too and unwinds as usual. A signal that arrives while the files are being moved
-into place waits until they all are, so a set is never left half new, half old. A signal the process ignores
+into place waits until they all are, so a set is never left half new, half old (SIGINT then raises
+``InterruptedAfterWrite``, a ``KeyboardInterrupt`` that says the set is complete). A signal the process ignores
 (``nohup``) or handles itself stays so. Handlers can only be installed from the main thread: a write from another
 thread cleans up on errors and ``KeyboardInterrupt`` only.
 """
@@ -121,7 +122,7 @@ class _Signals:
         for job in list(self.active):
             job.discard()
         if number == signal.SIGINT:
-            raise KeyboardInterrupt
+            raise KeyboardInterrupt if interrupted else InterruptedAfterWrite
         self.restore()
         if on_signal is not None and interrupted:
             on_signal(number)
@@ -133,12 +134,19 @@ class _Signals:
         with self.lock:
             self.moving += 1
 
-    def moved(self):
+    def moved(self, complete):
+        """The end of a write's moves (``complete``: all its files are in place); a signal that arrived meanwhile is
+        acted on now, as cutting the write short only if it is not complete."""
         with self.lock:
             self.moving -= 1
             number, self.pending = (self.pending, None) if not self.moving else (None, self.pending)
         if number is not None:
-            self.act(number, interrupted=False)
+            self.act(number, interrupted=not complete)
+
+
+class InterruptedAfterWrite(KeyboardInterrupt):
+    """SIGINT that arrived while the files were being moved into place, raised once they all were: unlike a plain
+    ``KeyboardInterrupt`` from a write, the new set is complete."""
 
 
 _signals = _Signals()
@@ -303,7 +311,7 @@ class StagedFolder(_Staged):
                 _fsync_folder(self.folder)
             return removed
         finally:
-            _signals.moved()
+            _signals.moved(self.committed)
 
 
 def _fsync_folder(folder):
@@ -390,4 +398,4 @@ class StagedFile(_Staged):
             if self.fsync:
                 _fsync_folder(self.path.parent)
         finally:
-            _signals.moved()
+            _signals.moved(self.committed)

@@ -195,7 +195,8 @@ def main():
         # init and generate say so, with the exact bound (the files hold that many distinct values), and say nothing
         # for everyday bounds.
         tails = [("single", 0.01, -2, -0.06, "can take a single value", 1), ("few", 1, 5, 6, "can take at most 10 distinct values", 10),
-                 ("timm", 0.02, -2, 2, None, None), ("torch", 1, -2, 2, None, None)]
+                 ("timm", 0.02, -2, 2, None, None), ("torch", 1, -2, 2, None, None),
+                 ("narrow", 1, 0.5, 0.5001, None, None)]   # 2364 values, as fine as float32 is there: no note
         spec = {"tensors": [{"name": n, "shape": [4096], "scheme": {"name": "trunc_normal", "std": s, "a": a, "b": b}} for n, s, a, b, _, _ in tails]}
         code, _, err = init(spec_file("tails.json", spec), "tails.safetensors")
         notes = [line for line in err.splitlines() if "truncated normal" in line]

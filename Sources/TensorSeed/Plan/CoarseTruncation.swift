@@ -17,15 +17,23 @@ public enum CoarseTruncation {
         return TruncatedNormalParameters(mean: mean, std: std, low: low, high: high).erfArgumentValueCount
     }
 
+    /// A truncated normal gets a note only when its values are also this many times sparser than the float32
+    /// numbers between its bounds: a narrow interval near the mean ([0.5, 0.5001] at std 1: 2364 values for 1678
+    /// float32 numbers) is as fine as float32 allows there, and needs none.
+    public static let sparserThanFloat32 = 16
+
     /// The note for a tensor `name` made by `recipe`, if it is a truncated normal that can take fewer than
-    /// `fewestValues` values.
+    /// `fewestValues` values, `sparserThanFloat32` times fewer than the float32 numbers between its bounds.
     public static func note(name: String, recipe: TensorRecipe) -> String? {
         guard let count = valueCount(recipe), count < fewestValues,
               case .random(.truncatedNormal(let mean, let std, let low, let high)) = recipe else { return nil }
+        let between = TruncatedNormalParameters.float32Count(from: low, to: high)
+        guard count.multipliedReportingOverflow(by: sparserThanFloat32).partialValue < between else { return nil }
         let values = count == 1 ? "a single value" : "at most \(count) distinct values"
         return "tensor '\(PrintableText.escaped(name))': truncated normal (mean \(mean), std \(std)) in [\(low), \(high)] "
-            + "can take \(values): its bounds lie far in one tail, where float32 erf (SPEC.md 7) has few steps; "
-            + "bounds within a few std of the mean, or a plain normal, give a full range"
+            + "can take \(values), though \(between) float32 numbers lie between its bounds: its inverse CDF (SPEC.md 7) "
+            + "works on float32 erf values, which are sparse this far from the mean; bounds within a few std of the mean, "
+            + "or a plain normal, give a full range"
     }
 
     /// One note per tensor of `plan` whose truncated normal can take fewer than `fewestValues` values (at most

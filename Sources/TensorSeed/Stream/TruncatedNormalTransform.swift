@@ -78,13 +78,19 @@ extension TruncatedNormalParameters {
     public var erfArgumentValueCount: Int {
         let limit = StreamTransforms.erfArgumentLimit
         let low = min(max(erfLow, -limit), limit), high = min(max(erfLow + erfWidth, -limit), limit)
+        return min(Self.float32Count(from: low, to: high), 1 << 24)
+    }
+
+    /// How many float32 numbers lie in [low, high] (±0 counted once; infinities count as the numbers past the
+    /// largest finite ones); 1 when high ≤ low. Neither may be NaN.
+    public static func float32Count(from low: Float, to high: Float) -> Int {
         guard low < high else { return 1 }
-        /// The position of a finite float32 in increasing order (−0 and +0 both 0).
+        /// The position of a float32 in increasing order (−0 and +0 both 0).
         func ordinal(_ x: Float) -> Int {
             let magnitude = Int(x.bitPattern & 0x7fff_ffff)
             return x.sign == .minus ? -magnitude : magnitude
         }
-        return min(ordinal(high) - ordinal(low) + 1, 1 << 24)
+        return ordinal(high) - ordinal(low) + 1
     }
 
     /// The one-line refusal of a truncated normal that is not subnormal-free (SPEC.md 7.1).

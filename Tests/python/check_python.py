@@ -586,6 +586,10 @@ def save_and_load(model_type):
         check(expected <= on_disk and (way != "no-fsync" or not on_disk),
               f"{model_type} {way}: fsync of {sorted(expected - on_disk) or sorted(on_disk) if way == 'no-fsync' else 'every file'}")
         check((folder / "config.json").is_file(), f"{model_type} {way}: config.json written")
+        written = json.loads((folder / "config.json").read_text()) if (folder / "config.json").is_file() else {}
+        want = [transformers.AutoModelForCausalLM._model_mapping[type(config)].__name__]
+        check(written.get("architectures") == want,   # as transformers' save_pretrained names it (vLLM needs it)
+              f"{model_type} {way}: config.json architectures {written.get('architectures')} (want {want})")
         check(not [p for p in folder.iterdir() if p.name.startswith(".")], f"{model_type} {way}: no temporary file left")
         model, info = transformers.AutoModelForCausalLM.from_pretrained(folder, output_loading_info=True)
         check(not info["missing_keys"] and not info["unexpected_keys"] and not info.get("mismatched_keys"),

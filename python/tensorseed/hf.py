@@ -225,6 +225,7 @@ def _companions(model, staged, fsync):
     """config.json and, for generative models, generation_config.json, written into the staging folder as
     transformers writes them; returns their names."""
     model.config.dtype = model.dtype
+    model.config.architectures = [type(model).__name__]  # as transformers' save_pretrained records it
     model.config.save_pretrained(staged.staging)
     if model.can_generate() and getattr(model, "generation_config", None) is not None:
         model.generation_config.save_pretrained(staged.staging)

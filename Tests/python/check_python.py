@@ -673,6 +673,8 @@ def main():
             hardening_checks.hf_command(check, WORK / "command", env)
             hardening_checks.hf_signals(check, WORK / "signals", env)
             hardening_checks.signal_during_moves(check, env)
+            hardening_checks.spec_targets(check, WORK / "spec-targets", env)
+            hardening_checks.rollback_keeps_earlier(check, WORK / "rollback", env)
     check_cli_pointer()
     print(f"check_python: {time.time() - started:.0f} s")
     return tally.report("check_python")

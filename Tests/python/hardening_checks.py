@@ -388,3 +388,69 @@ for complete in (True, False):
     check(run.returncode == 0 and run.stdout.split() == ["after", "during"],
           f"SIGINT during the final moves: after them when they completed, as cut short when not: {run.stdout!r} {run.stderr[-300:]!r}")
 
+
+
+def spec_targets(check, work, env):
+    """Second tryout, items A, C, D: `--spec` never replaces a symbolic link into /proc or /sys (directly, relative,
+    or through a chain), takes any name the file system allows (the hidden temporary name is shortened), names the
+    user's path in errors, and refuses a name ending in a slash."""
+    work.mkdir(parents=True, exist_ok=True)
+    cfg = work / "cfg"
+    cfg.mkdir(exist_ok=True)
+    (cfg / "config.json").write_text(json.dumps(TINY_LLAMA))
+    fake = work / "fakedev"
+    fake.mkdir(exist_ok=True)
+    links = {"stdout": "/proc/self/fd/1", "up": "../fakedev/stdout", "chain": "up", "sys": "/sys/kernel/notes",
+             "relative-proc": os.path.relpath("/proc/self/fd/1", fake)}
+    for name, text in links.items():
+        os.symlink(text, fake / name)
+    for name, text in links.items():
+        run = command([cfg, "--spec", fake / name, "--force"], env)
+        check(one_line(run, str(fake / name), "symbolic link into", "nothing was written") and os.path.islink(fake / name)
+              and os.readlink(fake / name) == text and not [p for p in fake.iterdir() if p.name.startswith(".")],
+              f"--spec LINK --force, LINK -> {text}: refused, the link kept: {run.returncode} {run.stderr[-300:]!r}")
+    # StagedFolder's per-file targets: a weight file that is a link into /proc.
+    out = work / "linked-out"
+    out.mkdir()
+    os.symlink("/proc/self/fd/1", out / "config.json")
+    run = command([cfg, "--output", out], env)
+    check(one_line(run, "config.json", "symbolic link into /proc") and os.path.islink(out / "config.json")
+          and sorted(p.name for p in out.iterdir()) == ["config.json"], f"--output over a link into /proc: {run.stderr!r}")
+    # Item C: the longest name the file system allows; a longer one names the path given.
+    longest = work / ("a" * 250 + ".json")
+    run = command([cfg, "--spec", longest], env)
+    check(run.returncode == 0 and (parsed(longest.read_text()) or {}).get("tensors") and
+          not [p for p in work.iterdir() if p.name.startswith(".")], f"--spec with a 255-byte name: {run.stderr[-300:]!r}")
+    from tensorseed import _staging
+    siblings = {_staging._unique(work, "b" * 250 + suffix).name for suffix in ("-1.json", "-2.json")}
+    check(len(siblings) == 2 and all(len(n.encode()) <= 255 and n.endswith(".tmp") for n in siblings),
+          f"long names differing at their ends keep distinct temporary names within NAME_MAX: {sorted(siblings)}")
+    run = command([cfg, "--spec", work / ("a" * 256 + ".json")], env)
+    check(one_line(run, "a" * 256 + ".json", "too long") and ".tmp" not in run.stderr,
+          f"a name too long for the file system names the path given: {run.stderr[-200:]!r}")
+    # Item D: a trailing slash names a folder.
+    run = command([cfg, "--spec", f"{work}/sp/"], env)
+    check(one_line(run, "sp/", "names a folder") and not (work / "sp").exists(), f"--spec sp/: {run.stderr!r}")
+
+
+def rollback_keeps_earlier(check, work, env):
+    """Second tryout, item B: a move that fails part-way (a bind mount over the weight file: EBUSY) puts back the
+    earlier set's files that the new ones had already replaced, and the message names the file whose move failed."""
+    work.mkdir(parents=True, exist_ok=True)
+    cfg = work / "cfg.json"
+    cfg.write_text(json.dumps(TINY_LLAMA))
+    out = work / "mp"
+    run = command([cfg, "--output", out, "--seed", "0"], env)
+    before = tree(out)
+    other = work / "other.st"
+    other.write_text('{"old":1}')
+    mounted = subprocess.run(["mount", "--bind", str(other), str(out / "model.safetensors")], capture_output=True, text=True)
+    if run.returncode != 0 or mounted.returncode != 0:
+        print(f"skip  rollback check of a failed move: cannot bind-mount here (needs root): {mounted.stderr.strip()}")
+        return
+    try:
+        run = command([cfg, "--output", out, "--seed", "1"], env)
+    finally:
+        subprocess.run(["umount", str(out / "model.safetensors")])
+    check(one_line(run, str(out / "model.safetensors"), "nothing was written") and tree(out) == before,
+          f"a move failing part-way leaves the earlier set exactly as it was: {tree(out).keys()} {run.stderr!r}")

@@ -675,6 +675,7 @@ def main():
             hardening_checks.signal_during_moves(check, env)
             hardening_checks.spec_targets(check, WORK / "spec-targets", env)
             hardening_checks.rollback_keeps_earlier(check, WORK / "rollback", env)
+            hardening_checks.arguments_second(check, WORK / "arguments-second", env)
     check_cli_pointer()
     print(f"check_python: {time.time() - started:.0f} s")
     return tally.report("check_python")

@@ -454,3 +454,65 @@ def rollback_keeps_earlier(check, work, env):
         subprocess.run(["umount", str(out / "model.safetensors")])
     check(one_line(run, str(out / "model.safetensors"), "nothing was written") and tree(out) == before,
           f"a move failing part-way leaves the earlier set exactly as it was: {tree(out).keys()} {run.stderr!r}")
+
+
+def arguments_second(check, work, env):
+    """Second tryout, items E and F: bool tensors as seeds, max_shard_size, rules, dtype, a 0-d shape and an empty
+    output folder are refused naming the argument (or taken as the command line takes them); a library found by a
+    bare name that lacks our symbols is named as not ours."""
+    import numpy as np
+    import torch
+    import transformers
+    import tensorseed
+    import tensorseed.hf as hf
+
+    work.mkdir(parents=True, exist_ok=True)
+    config = transformers.AutoConfig.for_model(**TINY_LLAMA)
+    for seed in (torch.tensor(True), np.array(True), np.array([True])[0]):
+        ok, message = raises(TypeError, lambda: hf.spec(config, seed=seed), "seed", "bool")
+        check(ok, f"hf.spec(seed={seed!r}) is a TypeError naming the seed: {message}")
+        ok, message = raises(TypeError, lambda: tensorseed.fill_(np.empty(3, np.float32), name="w", scheme={"name": "zeros"},
+                                                                 seed=seed), "seed")
+        check(ok, f"fill_(seed={seed!r}): {message}")
+    never = work / "never"
+    for size, kind in ((-5, ValueError), (0, ValueError), ("0KB", ValueError), (True, TypeError), (1.5, TypeError)):
+        ok, message = raises(kind, lambda: hf.save_pretrained(config, never, seed=0, max_shard_size=size), "max_shard_size")
+        check(ok and not never.exists(), f"save_pretrained(max_shard_size={size!r}) is a {kind.__name__}: {message}")
+    hf.save_pretrained(config, work / "sized", seed=0, max_shard_size="10KB", fsync=False)
+    check((work / "sized" / "model.safetensors.index.json").is_file(), "max_shard_size='10KB' still shards")
+    for rules in ("x", [1], {1: "zeros"}, {"*.A_log": 5}, {"*.A_log": {"std": 1}}):
+        ok, message = raises(TypeError, lambda: hf.spec(config, rules=rules), "rules")
+        check(ok, f"hf.spec(rules={rules!r}) is a TypeError naming rules: {message}")
+    mamba = transformers.AutoConfig.for_model(model_type="mamba", vocab_size=64, hidden_size=16, state_size=4,
+                                              num_hidden_layers=1, expand=2, conv_kernel=4)
+    try:
+        covered = {t["name"]: t["scheme"] for t in hf.spec(mamba, rules={"*.A_log": "zeros", "*": "ones"})["tensors"]}
+    except Exception as error:  # noqa: BLE001 - reported as the failed check
+        covered = {"backbone.layers.0.mixer.A_log": f"{type(error).__name__}: {error}"}
+    check(covered.get("backbone.layers.0.mixer.A_log") == {"name": "zeros"},
+          f"a bare scheme name in rules is the scheme, as --rule '*.A_log=zeros': {covered.get('backbone.layers.0.mixer.A_log')}")
+    try:
+        dtypes = {t["dtype"] for t in hf.spec(config, dtype="bf16")["tensors"]}
+    except Exception as error:  # noqa: BLE001 - reported as the failed check
+        dtypes = {f"{type(error).__name__}: {error}"}
+    check(dtypes == {t["dtype"] for t in hf.spec(config, dtype=torch.bfloat16)["tensors"]} and len(dtypes) == 1,
+          f"dtype='bf16' is the command line's name for torch.bfloat16: {dtypes}")
+    for dtype, kind in (("f8", ValueError), (torch.int32, ValueError), (5, TypeError)):
+        ok, message = raises(kind, lambda: hf.spec(config, dtype=dtype), "dtype")
+        check(ok, f"hf.spec(dtype={dtype!r}) is a {kind.__name__} naming dtype: {message}")
+    for shape in (np.array(4), torch.tensor(4)):
+        ok, message = raises(TypeError, lambda: tensorseed.recipe(shape, {"name": "kaiming_uniform"}), "shape")
+        check(ok, f"recipe({shape!r}) is a TypeError naming the shape: {message}")
+    here = os.getcwd()
+    os.chdir(work / "sized")
+    try:
+        before = tree(".")
+        ok, message = raises(ValueError, lambda: hf.save_pretrained(config, "", seed=1), "output folder", "''")
+        check(ok and tree(".") == before, f"save_pretrained(config, '') is refused, the current folder untouched: {message}")
+    finally:
+        os.chdir(here)
+    cfg = work / "cfg.json"
+    cfg.write_text(json.dumps(TINY_LLAMA))
+    run = command([cfg, "--output", work / "bad-lib"], dict(env, TENSORSEED_LIBRARY="libm.so.6"))
+    check(one_line(run, "libm.so.6 is not libTensorSeedC", "missing symbol tensorseed_") and not (work / "bad-lib").exists(),
+          f"TENSORSEED_LIBRARY=libm.so.6 (found by the loader, not ours): {run.stderr!r}")

@@ -4,7 +4,9 @@ Interruption.swift, FreeSpace.swift, Sources/tensorseed/OutputLocation.swift).
 ``StagedFolder``: a folder's files (a safetensors set, config.json ...) are written into a hidden staging folder
 inside it, ``.tensorseed-staging.tensorseed-HOST-PID-START-RANDOM.tmp`` (``_owner``), and moved onto their final names together at the end (weights
 after their companions, an index last); only then are the files of an earlier set that the new one does not
-replace removed (index first). The free space is checked before anything is written. On any failure the staging
+replace removed (index first). An earlier file about to be replaced is first kept under a hidden temporary name
+(a hard link, or the file moved there where the file system has none), so that when a move fails part-way the files
+already replaced are put back exactly as they were. The free space is checked before anything is written. On any failure the staging
 folder, and every folder this write created, are removed, and an earlier set stays as it was. Staging folders that
 dead processes of this host left (SIGKILL, no handler ran) are removed before a write into the folder starts.
 
@@ -244,6 +246,12 @@ def check_file_name(path):
         raise IsADirectoryError(errno.EISDIR, f"{text} names a folder; give a file name (nothing was written)")
 
 
+def check_folder_name(folder):
+    """Raises ValueError for an empty output folder ('' would write into the current folder; the CLI refuses it)."""
+    if os.fspath(folder) in ("", b""):
+        raise ValueError("the output folder is empty ''; give a folder name (\".\" for the current folder)")
+
+
 def _unique(folder, stem):
     """``.STEM.tensorseed-OWNER-RANDOM.tmp`` in ``folder``, within NAME_MAX bytes: a STEM too long for the decoration
     is cut at a character boundary and followed by ``~`` and 8 hex digits of its FNV-1a (the CLI's rule,
@@ -304,12 +312,14 @@ class StagedFolder(_Staged):
     stale)``; leaving the block without a commit removes what was written and the folders created for it."""
 
     def __init__(self, folder, *, fsync=True):
+        self.given = os.fspath(folder)
         self.folder = Path(folder)
         self.fsync = fsync
         self.staging = None
         self.created = []
 
     def _check(self):
+        check_folder_name(self.given)
         if os.path.lexists(self.folder) and not os.path.isdir(self.folder):
             raise NotADirectoryError(errno.ENOTDIR, f"{self.folder} is not a folder; nothing was written")
 

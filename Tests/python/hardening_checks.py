@@ -454,6 +454,18 @@ def rollback_keeps_earlier(check, work, env):
         subprocess.run(["umount", str(out / "model.safetensors")])
     check(one_line(run, str(out / "model.safetensors"), "nothing was written") and tree(out) == before,
           f"a move failing part-way leaves the earlier set exactly as it was: {tree(out).keys()} {run.stderr!r}")
+    # Files a killed process (SIGKILL mid-commit) kept of an earlier set: removed when their final file is there,
+    # kept when it is not (the only copy).
+    from tensorseed import _owner
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    dead = f"{_owner.current().split('-')[0]}-{gone.pid}-00000000"
+    os.link(out / "config.json", out / f".config.json.tensorseed-{dead}-0badcafe.tmp")
+    (out / f".gone.json.tensorseed-{dead}-0badcafe.tmp").write_text("only copy")
+    run = command([cfg, "--output", out, "--seed", "2"], env)
+    hidden = sorted(p.name for p in out.iterdir() if p.name.startswith("."))
+    check(run.returncode == 0 and hidden == [f".gone.json.tensorseed-{dead}-0badcafe.tmp"],
+          f"a dead process's kept copy of config.json is removed, one without its final file kept: {hidden} {run.stderr!r}")
 
 
 def arguments_second(check, work, env):

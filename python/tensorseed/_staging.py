@@ -268,8 +268,26 @@ def _unique(folder, stem):
 _STAGING_NAME = re.compile(r"\.tensorseed-staging\.tensorseed-(" + _owner.PATTERN.replace("(", "(?:") + r")-[0-9a-f]{8}\.tmp")
 
 
+#: A kept earlier file's name (``_unique(folder, NAME)``, see ``_keep_earlier``): NAME in group 1, its owner in group 2.
+_KEPT_NAME = re.compile(r"\.(.+)\.tensorseed-(" + _owner.PATTERN.replace("(", "(?:") + r")-[0-9a-f]{8}\.tmp")
+
+
+def _remove_stale_kept(folder, name):
+    """Removes ``name`` in ``folder`` when it is a kept earlier file of a dead process of this host (SIGKILL during a
+    commit) whose final file is there again: the same file (its hard link) or the new one that replaced it. One
+    whose final file is missing is left alone (it may be the only copy), as is anything not a regular file."""
+    match = _KEPT_NAME.fullmatch(name)
+    path = Path(folder) / name
+    if (match and _owner.is_dead(match.group(2)) and not path.is_symlink() and path.is_file()
+            and os.path.lexists(Path(folder) / match.group(1))):
+        _remove(path)
+        return True
+    return False
+
+
 def remove_stale_staging(folder):
-    """Removes the staging folders in ``folder`` whose process, on this host, no longer runs; returns their paths."""
+    """Removes the staging folders in ``folder`` whose process, on this host, no longer runs, and files such a
+    process kept of an earlier set (``_remove_stale_kept``); returns their paths."""
     try:
         names = os.listdir(folder)
     except OSError:
@@ -280,6 +298,8 @@ def remove_stale_staging(folder):
         path = Path(folder) / name
         if match and _owner.is_dead(match.group(1)) and path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+        elif not match and _remove_stale_kept(folder, name):
             removed.append(path)
     return removed
 

@@ -13,7 +13,8 @@ DIMENSION_LIMIT = 1 << 63
 
 def _integer(value, what):
     """``value`` as a Python int: ints and numpy / torch integer scalars (``__index__``), not bools, floats or text."""
-    if isinstance(value, bool) or (type(value).__name__ in ("bool_", "bool") and not isinstance(value, int)):
+    if isinstance(value, bool) or (type(value).__name__ in ("bool_", "bool") and not isinstance(value, int)) \
+            or "bool" in str(getattr(value, "dtype", "")):  # numpy / torch bool scalars and 0-d tensors
         raise TypeError(f"{what} must be an integer, not a bool ({value!r})")
     try:
         return operator.index(value)
@@ -40,7 +41,8 @@ def name(value):
 
 def shape(value, what="shape"):
     """A shape as a tuple of ints, each in 0...2^63-1: a list, tuple, ``torch.Size`` or 1-D integer array."""
-    if isinstance(value, (str, bytes, bytearray, Mapping, Set)) or not hasattr(value, "__iter__"):
+    if isinstance(value, (str, bytes, bytearray, Mapping, Set)) or not hasattr(value, "__iter__") \
+            or getattr(value, "ndim", 1) == 0:  # a 0-d array or tensor has __iter__ but cannot be iterated
         raise TypeError(f"{what} must be a sequence of integers such as [4096, 1024], not {type(value).__name__} ({value!r})")
     dims = tuple(_integer(d, f"{what} dimension") for d in value)
     for d in dims:
@@ -62,3 +64,38 @@ def text(value, what):
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a str, not {type(value).__name__} ({value!r})")
     return value
+
+
+def shard_size(value):
+    """``max_shard_size``: a positive int of bytes or a size text such as ``"5GB"`` / ``"10KB"`` (transformers'
+    spelling); TypeError for a bool, float..., ValueError for a size of zero or less (the CLI refuses those too)."""
+    if isinstance(value, str):
+        from ._safetensors import parse_size
+        number = parse_size(value)
+    else:
+        number = _integer(value, "max_shard_size")
+    if number <= 0:
+        raise ValueError(f"max_shard_size must be more than 0 bytes, got {value!r}")
+    return number
+
+
+#: The storage types the command line's --dtype names, and torch's names of them.
+DTYPE_NAMES = {"f32": "float32", "f16": "float16", "bf16": "bfloat16", "f64": "float64",
+               "float32": "float32", "float16": "float16", "bfloat16": "bfloat16", "float64": "float64"}
+
+
+def dtype(value):
+    """A model's storage type: None (the model's own), a floating ``torch.dtype``, or a name (``"bf16"`` as the
+    command line's --dtype, or torch's ``"bfloat16"``) as the torch.dtype; TypeError / ValueError naming dtype else."""
+    import torch
+    if value is None:
+        return None
+    if isinstance(value, torch.dtype):
+        if not value.is_floating_point:
+            raise ValueError(f"dtype must be a floating type (f32, f16, bf16, f64), not {value}")
+        return value
+    if isinstance(value, str):
+        if value not in DTYPE_NAMES:
+            raise ValueError(f"dtype {value!r} is not one of {', '.join(DTYPE_NAMES)}")
+        return getattr(torch, DTYPE_NAMES[value])
+    raise TypeError(f"dtype must be a torch.dtype or one of {', '.join(DTYPE_NAMES)}, not {type(value).__name__} ({value!r})")

@@ -119,7 +119,8 @@ def main(argv=None):
 def _write_spec(hf, args, seed, dtype, rules):
     """The spec as JSON text to stdout (``-``) or to a file, written whole or not at all."""
     if args.spec != "-":
-        _staging.check_target(args.spec, force=args.force)  # before the model is built
+        _staging.check_file_name(args.spec)  # before the model is built
+        _staging.check_target(args.spec, force=args.force)
     text = hf.spec_text(hf.spec(args.config, seed=seed, dtype=dtype, rules=rules))
     if args.spec == "-":
         sys.stdout.write(text)

@@ -43,13 +43,28 @@ def library_path():
     """The path of the library that will be (or was) loaded; raises TensorSeedError when there is none."""
     tried = []
     for path, where in _candidates():
-        if path.is_file():
+        if path.is_file() or (where == "TENSORSEED_LIBRARY" and _on_search_path(path)):
             return path
         tried.append(f"{path} ({where})")
     raise TensorSeedError(
         "libTensorSeedC not found; build it with `swift build -c release --product TensorSeedC` and "
         "`pip install ./python`, or set TENSORSEED_LIBRARY. Tried: " + "; ".join(tried))
 
+
+def _on_search_path(path):
+    """Whether ``path`` is a bare library name (``libm.so.6``, no folder) that the dynamic loader finds on its search
+    path (a library that loads but is not ours is then named as such, not as missing)."""
+    if os.sep in str(path) or (os.altsep and os.altsep in str(path)):
+        return False
+    try:
+        ctypes.CDLL(str(path))
+    except OSError:
+        return False
+    return True
+
+
+#: The functions of the C ABI that this module calls (tensorseed.h).
+_SYMBOLS = ("tensorseed_abi_version", "tensorseed_fill", "tensorseed_recipe")
 
 _lock = threading.Lock()
 _library = None
@@ -64,6 +79,10 @@ def _load():
                 lib = ctypes.CDLL(str(path))
             except OSError as error:
                 raise TensorSeedError(f"cannot load {path}: {error}") from None
+            missing = next((name for name in _SYMBOLS if not hasattr(lib, name)), None)
+            if missing is not None:
+                raise TensorSeedError(f"{path} is not libTensorSeedC (missing symbol {missing}); unset "
+                                      "TENSORSEED_LIBRARY or point it at libTensorSeedC")
             try:
                 lib.tensorseed_abi_version.restype = ctypes.c_int32
                 lib.tensorseed_fill.restype = ctypes.c_int32

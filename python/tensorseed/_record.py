@@ -211,12 +211,28 @@ class Recording:
 
 
 def normalize_rules(rules):
-    """``{pattern: scheme}`` or the spec's ``[{"pattern": ..., "scheme": ...}]`` as a list of (pattern, scheme)."""
+    """``{pattern: scheme}`` or the spec's ``[{"pattern": ..., "scheme": ...}]`` as a list of (pattern, scheme); a
+    scheme is a dict with a "name", or the bare name of a scheme without parameters (``"zeros"``, as the command
+    line's ``--rule '*.D=ones'``). TypeError naming ``rules`` for anything else."""
     if rules is None:
         return []
+    usage = 'rules must be {pattern: scheme} such as {"*.A_log": {"name": "normal", "std": 0.5}, "*.D": "ones"}'
     if isinstance(rules, dict):
-        return list(rules.items())
-    return [(rule["pattern"], rule["scheme"]) for rule in rules]
+        pairs = list(rules.items())
+    elif isinstance(rules, (list, tuple)) and all(isinstance(r, dict) and set(r) >= {"pattern", "scheme"} for r in rules):
+        pairs = [(rule["pattern"], rule["scheme"]) for rule in rules]
+    else:
+        raise TypeError(f"{usage}, or the spec's list of {{\"pattern\": ..., \"scheme\": ...}}; got {type(rules).__name__} ({rules!r})")
+    out = []
+    for pattern, scheme in pairs:
+        if not isinstance(pattern, str) or not pattern:
+            raise TypeError(f"{usage}: pattern {pattern!r} is not a non-empty str")
+        if isinstance(scheme, str) and scheme:
+            scheme = {"name": scheme}
+        if not isinstance(scheme, dict) or not isinstance(scheme.get("name"), str):
+            raise TypeError(f"{usage}: the scheme of {pattern!r} ({scheme!r}) is neither a scheme's name nor a dict with a \"name\"")
+        out.append((pattern, scheme))
+    return out
 
 
 def _original_init_functions():

@@ -4,7 +4,9 @@ Interruption.swift, FreeSpace.swift, Sources/tensorseed/OutputLocation.swift).
 ``StagedFolder``: a folder's files (a safetensors set, config.json ...) are written into a hidden staging folder
 inside it, ``.tensorseed-staging.tensorseed-HOST-PID-START-RANDOM.tmp`` (``_owner``), and moved onto their final names together at the end (weights
 after their companions, an index last); only then are the files of an earlier set that the new one does not
-replace removed (index first). The free space is checked before anything is written. On any failure the staging
+replace removed (index first). An earlier file about to be replaced is first kept under a hidden temporary name
+(a hard link, or the file moved there where the file system has none), so that when a move fails part-way the files
+already replaced are put back exactly as they were. The free space is checked before anything is written. On any failure the staging
 folder, and every folder this write created, are removed, and an earlier set stays as it was. Staging folders that
 dead processes of this host left (SIGKILL, no handler ran) are removed before a write into the folder starts.
 
@@ -172,9 +174,45 @@ def _is_regular(path):
         return False
 
 
+#: Folders of the kernel's files (a process's descriptors, devices' settings): never written, nor a symbolic link
+#: into them replaced (``/proc/self/fd/1`` is the terminal or a pipe; as root, /dev/stdout would be destroyed), as the
+#: CLI refuses them (Sources/tensorseed/OutputLocation.swift).
+KERNEL_FOLDERS = ("/proc", "/sys")
+
+
+def _in_kernel_folder(path):
+    """The kernel folder that the absolute ``path`` lies in, or None."""
+    return next((top for top in KERNEL_FOLDERS if path == top or path.startswith(top + "/")), None)
+
+
+def _kernel_link(path):
+    """(kernel folder, what points there) when ``path``, a symbolic link (or a chain of them, relative or absolute),
+    points into /proc or /sys, or resolves to a path there; None otherwise."""
+    current = os.path.abspath(path)
+    for _ in range(40):  # Linux's MAXSYMLINKS: a longer chain (or a loop) is left to realpath
+        if not os.path.islink(current):
+            break
+        try:
+            text = os.readlink(current)
+        except OSError:
+            break
+        current = os.path.normpath(os.path.join(os.path.dirname(current), text))
+        top = _in_kernel_folder(current)
+        if top is not None:
+            return top, text
+    real = os.path.realpath(path)
+    top = _in_kernel_folder(real)
+    return (top, real) if top is not None else None
+
+
 def check_target(path, *, force):
     """Raises unless ``path`` may be written: a directory or other non-regular file (a FIFO, a device) never is,
-    an existing file only with ``force``; a dangling symbolic link counts as existing."""
+    nor a path that is, or a symbolic link that points (also through a chain of links), into /proc or /sys; an
+    existing file only with ``force``; a dangling symbolic link counts as existing."""
+    into = _kernel_link(path)
+    if into is not None:
+        kind = "a symbolic link into" if os.path.islink(path) else "in"
+        raise OSError(errno.EINVAL, f"{path} is {kind} {into[0]} ({into[1]}); nothing was written")
     if not os.path.lexists(path):
         return
     if os.path.isdir(path):
@@ -186,16 +224,70 @@ def check_target(path, *, force):
         raise FileExistsError(errno.EEXIST, f"{path} already exists (use --force to overwrite it)")
 
 
+#: The errors of ``os.link`` that mean the file system (or the folder) has no hard links, rather than a wrong path.
+NO_HARD_LINKS = {errno.EPERM, errno.EXDEV, errno.EMLINK, getattr(errno, "EOPNOTSUPP", errno.EPERM),
+                 getattr(errno, "ENOTSUP", errno.EPERM), getattr(errno, "ENOSYS", errno.EPERM)}
+
+#: Linux's NAME_MAX: the most bytes of one path component on ext4, XFS, Btrfs, tmpfs and NFS (TemporaryName.swift).
+NAME_MAX = 255
+
+
+def _prefix(text, size):
+    """The longest prefix of ``text`` of at most ``size`` UTF-8 bytes that ends at a character boundary."""
+    data = text.encode("utf-8", errors="surrogateescape")[:size]
+    return data.decode("utf-8", errors="ignore").encode("utf-8", errors="surrogateescape").decode("utf-8", errors="surrogateescape")
+
+
+def check_file_name(path):
+    """Raises unless ``path`` (as given, a str or bytes) can name a file: not one ending in a slash, which names a
+    folder (``sp/`` would otherwise be written as a file ``sp``)."""
+    text = os.fsdecode(path)
+    if text.endswith("/") or (os.altsep and text.endswith(os.altsep)):
+        raise IsADirectoryError(errno.EISDIR, f"{text} names a folder; give a file name (nothing was written)")
+
+
+def check_folder_name(folder):
+    """Raises ValueError for an empty output folder ('' would write into the current folder; the CLI refuses it)."""
+    if os.fspath(folder) in ("", b""):
+        raise ValueError("the output folder is empty ''; give a folder name (\".\" for the current folder)")
+
+
 def _unique(folder, stem):
-    return Path(folder) / f".{stem}.tensorseed-{_owner.current()}-{secrets.token_hex(4)}.tmp"
+    """``.STEM.tensorseed-OWNER-RANDOM.tmp`` in ``folder``, within NAME_MAX bytes: a STEM too long for the decoration
+    is cut at a character boundary and followed by ``~`` and 8 hex digits of its FNV-1a (the CLI's rule,
+    TemporaryName.swift), so that files whose names differ only near their ends keep distinct temporary names."""
+    decoration = f".tensorseed-{_owner.current()}-{secrets.token_hex(4)}.tmp"
+    room = NAME_MAX - 1 - len(decoration.encode())
+    if len(os.fsencode(stem)) > room:
+        digest = _owner._hex8(stem)
+        stem = _prefix(stem, room - 1 - len(digest)) + "~" + digest
+    return Path(folder) / f".{stem}{decoration}"
 
 
 #: A staging folder's name (``_unique(folder, "tensorseed-staging")``), its owner in group 1.
 _STAGING_NAME = re.compile(r"\.tensorseed-staging\.tensorseed-(" + _owner.PATTERN.replace("(", "(?:") + r")-[0-9a-f]{8}\.tmp")
 
 
+#: A kept earlier file's name (``_unique(folder, NAME)``, see ``_keep_earlier``): NAME in group 1, its owner in group 2.
+_KEPT_NAME = re.compile(r"\.(.+)\.tensorseed-(" + _owner.PATTERN.replace("(", "(?:") + r")-[0-9a-f]{8}\.tmp")
+
+
+def _remove_stale_kept(folder, name):
+    """Removes ``name`` in ``folder`` when it is a kept earlier file of a dead process of this host (SIGKILL during a
+    commit) whose final file is there again: the same file (its hard link) or the new one that replaced it. One
+    whose final file is missing is left alone (it may be the only copy), as is anything not a regular file."""
+    match = _KEPT_NAME.fullmatch(name)
+    path = Path(folder) / name
+    if (match and _owner.is_dead(match.group(2)) and not path.is_symlink() and path.is_file()
+            and os.path.lexists(Path(folder) / match.group(1))):
+        _remove(path)
+        return True
+    return False
+
+
 def remove_stale_staging(folder):
-    """Removes the staging folders in ``folder`` whose process, on this host, no longer runs; returns their paths."""
+    """Removes the staging folders in ``folder`` whose process, on this host, no longer runs, and files such a
+    process kept of an earlier set (``_remove_stale_kept``); returns their paths."""
     try:
         names = os.listdir(folder)
     except OSError:
@@ -206,6 +298,8 @@ def remove_stale_staging(folder):
         path = Path(folder) / name
         if match and _owner.is_dead(match.group(1)) and path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+        elif not match and _remove_stale_kept(folder, name):
             removed.append(path)
     return removed
 
@@ -238,12 +332,14 @@ class StagedFolder(_Staged):
     stale)``; leaving the block without a commit removes what was written and the folders created for it."""
 
     def __init__(self, folder, *, fsync=True):
+        self.given = os.fspath(folder)
         self.folder = Path(folder)
         self.fsync = fsync
         self.staging = None
         self.created = []
 
     def _check(self):
+        check_folder_name(self.given)
         if os.path.lexists(self.folder) and not os.path.isdir(self.folder):
             raise NotADirectoryError(errno.ENOTDIR, f"{self.folder} is not a folder; nothing was written")
 
@@ -288,16 +384,21 @@ class StagedFolder(_Staged):
         an earlier set the new one does not replace; an index first). Returns the stale paths removed."""
         _signals.moving_files()
         try:
-            moved = []
+            moved, backups = [], {}
             try:
                 for name in names:
+                    failed = name
+                    backup = _keep_earlier(self.folder / name)
+                    if backup is not None:
+                        backups[name] = backup
                     os.replace(self.staging / name, self.folder / name)
                     moved.append(name)
             except OSError as error:
-                for name in moved:
-                    (self.folder / name).unlink(missing_ok=True)
-                raise OSError(error.errno, f"cannot move {self.folder / name} into place: {error.strerror}; "
+                _roll_back(self.folder, moved, backups)
+                raise OSError(error.errno, f"cannot move {self.folder / failed} into place: {error.strerror}; "
                                            "nothing was written") from None
+            for backup in backups.values():
+                _remove(backup)
             self.committed = True
             shutil.rmtree(self.staging, ignore_errors=True)
             removed = []
@@ -312,6 +413,55 @@ class StagedFolder(_Staged):
             return removed
         finally:
             _signals.moved(self.committed)
+
+
+def _keep_earlier(final):
+    """Keeps the file at ``final`` (an earlier set's, about to be replaced) reachable under a unique temporary name
+    beside it: a hard link, or where the file system has none, the file itself moved there. Returns that path, or
+    None when there is nothing to keep (or it cannot be kept: the replace that follows then decides)."""
+    if not os.path.lexists(final) or (os.path.isdir(final) and not os.path.islink(final)):
+        return None
+    backup = _unique(final.parent, final.name)
+    try:
+        os.link(final, backup, follow_symlinks=False)
+        return backup
+    except OSError as error:
+        if error.errno not in NO_HARD_LINKS:
+            return None
+    try:
+        os.rename(final, backup)
+        return backup
+    except OSError:
+        return None
+
+
+def _roll_back(folder, moved, backups):
+    """Undoes a commit that failed part-way: the files ``moved`` into ``folder`` are removed, or, where they replaced
+    an earlier file, that file (kept in ``backups``, name -> path) is moved back; every other backup is put back
+    where its file is gone, else removed."""
+    for name in moved:
+        if name in backups:
+            try:
+                os.replace(backups.pop(name), folder / name)
+                continue
+            except OSError:
+                pass
+        (folder / name).unlink(missing_ok=True)
+    for name, backup in backups.items():
+        if os.path.lexists(folder / name):
+            _remove(backup)
+        else:
+            try:
+                os.replace(backup, folder / name)
+            except OSError:
+                _remove(backup)
+
+
+def _remove(path):
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def _fsync_folder(folder):
@@ -334,19 +484,24 @@ class StagedFile(_Staged):
     the final move never replaces a file that another process created meanwhile."""
 
     def __init__(self, path, *, force=False, fsync=True):
+        self.given = os.fspath(path)
         self.path = Path(path)
         self.force, self.fsync = force, fsync
         self.temporary = None
         self.fd = None
 
     def _check(self):
+        check_file_name(self.given)
         check_target(self.path, force=self.force)
         if not self.path.parent.is_dir():
             raise FileNotFoundError(errno.ENOENT, f"cannot write {self.path}: no folder {self.path.parent}")
 
     def _start(self):
         self.temporary = _unique(self.path.parent, self.path.name)
-        self.fd = os.open(self.temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o644)
+        try:
+            self.fd = os.open(self.temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o644)
+        except OSError as error:  # named as the user gave it, not by the hidden temporary name
+            raise type(error)(error.errno, f"cannot write {self.path}: {error.strerror}; nothing was written") from None
 
     def write(self, data):
         view = memoryview(data)
@@ -372,6 +527,16 @@ class StagedFile(_Staged):
             except OSError:
                 pass
 
+    def _failed(self, error):
+        """``error`` of the final move as the OSError to raise: naming the path as given, not the temporary file."""
+        return type(error)(error.errno, f"cannot write {self.path}: {error.strerror}; nothing was written")
+
+    def _replace(self):
+        try:
+            os.replace(self.temporary, self.path)
+        except OSError as error:
+            raise self._failed(error) from None
+
     def commit(self):
         """Syncs and moves the file into place."""
         if self.fsync:
@@ -381,17 +546,19 @@ class StagedFile(_Staged):
         _signals.moving_files()
         try:
             if self.force:
-                os.replace(self.temporary, self.path)
+                self._replace()
             else:
                 try:
                     os.link(self.temporary, self.path)  # fails with EEXIST: never replaces a file made meanwhile
                 except FileExistsError:
                     raise FileExistsError(errno.EEXIST, f"{self.path} was created by another process meanwhile; it was "
                                                         "kept and nothing was written") from None
-                except OSError:  # a file system without hard links
+                except OSError as error:
+                    if error.errno not in NO_HARD_LINKS:
+                        raise self._failed(error) from None
                     if os.path.lexists(self.path):
                         raise FileExistsError(errno.EEXIST, f"{self.path} already exists (use --force to overwrite it)") from None
-                    os.replace(self.temporary, self.path)
+                    self._replace()
                 if os.path.lexists(self.temporary):
                     os.unlink(self.temporary)
             self.committed = True

@@ -117,6 +117,7 @@ def build_meta(config, *, model_class=None, dtype=None):
 def _build_recorded(config, model_class, dtype, source=None):
     """The model on the meta device, and the recording of the init calls its constructors made (torch modules'
     ``reset_parameters()``, transformers' own layers such as ``Conv1D``), which ``_init_weights`` then overrides."""
+    dtype = _args.dtype(dtype)
     auto = _model_class(config, model_class)
     kwargs = {} if dtype is None else {"dtype": dtype}
     try:
@@ -138,6 +139,7 @@ def record(config_or_model, *, model_class=None, dtype=None, rules=None):
     ``initialize_weights()``; yields covered and uncovered state-dict tensors. A model is re-built from its config
     on the meta device (its own tensors are not touched). Tied tensors are listed once, under the name
     ``save_pretrained`` keeps (the tie's source). Returns (recording, meta model)."""
+    rules = normalize_rules(rules)  # checked before the model is built
     if isinstance(config_or_model, transformers.PreTrainedModel):
         given = config_or_model
         model, constructed = _build_recorded(given.config, model_class or type(given), dtype or given.dtype)
@@ -146,7 +148,7 @@ def record(config_or_model, *, model_class=None, dtype=None, rules=None):
     with recording(model, constructed) as rec:
         model.initialize_weights()
     _keep_saved_names(model, rec)
-    rec.apply_rules(normalize_rules(rules))
+    rec.apply_rules(rules)
     return rec, model
 
 
@@ -202,6 +204,8 @@ def save_pretrained(config, folder, *, seed, model_class=None, dtype=None, rules
     created are removed. With ``fsync`` (the default, as ``tensorseed init``) every file is on disk when this returns;
     ``fsync=False`` leaves the data to the page cache, as transformers' ``save_pretrained`` does. Returns the folder."""
     seed = _args.seed(seed)
+    _args.shard_size(max_shard_size)
+    _staging.check_folder_name(folder)
     _native._load()  # a missing or wrong library is an error before anything is built or written
     rec, model = record(config, model_class=model_class, dtype=dtype, rules=rules)
     spec_from_recording(rec, seed=seed, what=type(model).__name__)  # raises before anything is allocated or written

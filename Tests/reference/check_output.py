@@ -18,7 +18,8 @@
   refused in one line by init and generate, with --force too, and left as it was; init writes into a symbolic link to a
   directory as into a folder, generate refuses to replace it; --force replaces a link to a regular file itself, but
   never a link into /proc (as /dev/stdout is), nor a relative one (as /etc/mtab is) or a link to such a link;
-- output paths: an empty --output is refused up front; generate creates missing folders (and removes them when the
+- output paths: an empty --output is refused up front, as is a generate --output ending in '/' (a folder: a file
+  name is needed); generate creates missing folders (and removes them when the
   write fails); a file in the way of a folder is named with the path given, never the temporary file; an index name
   without --max-shard-size writes NAME.safetensors alone, as with it, and says so;
 - names: a 247-byte output name (and a 255-byte one, and multi-byte ones) writes; a sharded set whose
@@ -219,6 +220,16 @@ def check_output_paths(binary, tmp, check):
         r = run(command + ["--output", ""], cwd=tmp)
         check(r.returncode == 64 and "--output is empty" in r.stderr and time.time() - start < 5 and os.listdir(tmp) == ["one.json"],
               f"{command[1]} --output '': refused up front ({r.stderr.strip()}, {time.time() - start:.1f} s)")
+    # A trailing slash names a folder: generate says a file name is needed (never "is a directory" of a path that does not exist).
+    for name, exists in (("gen.f32/", False), ("somedir/", True)):
+        if exists:
+            os.makedirs(os.path.join(tmp, name))
+        r = run([binary, "generate", "--device", "cpu", "--count", "4", "--output", name], cwd=tmp)
+        check(r.returncode == 64 and f"--output {name} names a folder" in r.stderr and "file" in r.stderr and "is a directory" not in r.stderr
+              and os.path.exists(os.path.join(tmp, name)) == exists,
+              f"generate --output {name} ({'an existing folder' if exists else 'nothing there'}): a file name is needed ({r.stderr.strip()})")
+        if exists:
+            os.rmdir(os.path.join(tmp, name))
     out = os.path.join(tmp, "nodir", "sub", "x.f32")
     r = run([binary, "generate", "--device", "cpu", "--count", "4", "--output", out])
     check(r.returncode == 0 and os.path.getsize(out) == 16 if os.path.exists(out) else False,

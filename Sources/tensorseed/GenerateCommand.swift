@@ -43,6 +43,12 @@ struct GenerateCommand: ParsableCommand {
 
     func validate() throws {
         guard !output.isEmpty else { throw ValidationError("--output is empty: give a file name, or '-' for standard output") }
+        // A trailing slash names a folder (init writes a folder there); generate writes one file, whose name is needed.
+        if output.hasSuffix("/") {
+            let name = output.hasSuffix(".npy/") ? "values.npy" : "values.f32"
+            throw ValidationError("--output \(output) names a folder (it ends in '/'); generate writes one file: give its name, "
+                                  + "e.g. \(output)\(name), or drop the slash")
+        }
         // Four bytes an element, and room for a .npy header: a larger count overflowed into a bogus size.
         guard let bytes = TensorShape.byteCount([count], elementSize: 4), bytes <= Int.max - (1 << 20) else {
             throw ValidationError("--count \(count) is too large: \(count) float32 values are more than 2^63 - 1 bytes, more than any file can hold")

@@ -7,7 +7,7 @@ struct SliceOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp("Write rank R's slices of a Megatron-style tensor-parallel group of N: column-parallel weights (Q/K/V, gate/up, "
                                + "GPT-2's c_attn/c_fc) split along their output features, row-parallel ones (o_proj/down_proj, c_proj) along "
                                + "their input features, embeddings and lm_head along the vocabulary (parts as torch.chunk cuts them); the rest whole. 'N' alone takes R from "
-                               + "--rank or the launcher's environment. A folder output gets DIR/model-tp0000R-of-0000N.safetensors.",
+                               + "--rank or the launcher's environment, whose world size must be N. A folder output gets DIR/model-tp0000R-of-0000N.safetensors.",
                                valueName: "R/N"))
     var tensorParallel: String?
     @Option(help: ArgumentHelp("The split rules for --tensor-parallel: llama (Llama, Mistral, Qwen2 names) or gpt2 (default: from the tensor names).",
@@ -58,6 +58,10 @@ struct SliceOptions: ParsableArguments {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         if parts.count == 1, let n = Int(parts[0]), n >= 1 {
             guard let rank else { throw SliceError("--tensor-parallel \(text): give R/N, or --rank/--world-size or a launcher's rank") }
+            // A job of another size would half-succeed (its ranks below N write, the others fail): every rank refuses alike.
+            guard rank.worldSize == n else {
+                throw SliceError("--tensor-parallel \(text): the tensor-parallel group has \(n) ranks, the launcher (\(rank.source)) says \(rank.worldSize); run \(n) tasks")
+            }
             guard rank.rank < n else { throw SliceError("--tensor-parallel \(text): rank \(rank.rank) (from \(rank.source)) is not below \(n)") }
             return (rank.rank, n)
         }

@@ -21,7 +21,8 @@ correct result.
 - option values: negative, huge or out-of-range numbers (--max-shard-size, --rank, --world-size, --count, --threads) and
   conflicting --tensor-parallel/--rank/--world-size get a reason, never "Missing value";
 - a mistyped subcommand says so and suggests the close one; `help bogus` fails;
-- pad_token_id >= vocab_size names the file and the field; kaiming, variance_scaling and lecun messages list each
+- pad_token_id >= vocab_size names the file and the field; an index whose tensorseed metadata is missing or differs
+  from its shards' says which (never "is nothing"); kaiming, variance_scaling and lecun messages list each
   scheme's modes and name the scheme written;
 - TENSORSEED_TEST_FLIP_BIT never reaches init or verify, and generate warns while it is set;
 - in a combined log (2>&1) the rank line comes before the error;
@@ -255,6 +256,22 @@ def main():
                                      "num_attention_heads": 4, "pad_token_id": 64})
         result = init(pad, "pad.safetensors")
         check(one_error_line(result, f'{pad}: field "pad_token_id" 64 must be below vocab_size 64'), f"pad_token_id >= vocab_size: {result}")
+
+        # An index whose tensorseed metadata differs from its shards' says which side lacks the key or what each records.
+        sharded = spec_file("sharded.json", {"seed": 0, "tensors": [{"name": f"w{i}", "shape": [64, 64], "scheme": {"name": "normal", "std": 0.02}}
+                                                                      for i in range(3)]})
+        code, _, err = run([binary, "init", sharded, "--output", path("set") + "/", "--max-shard-size", "20KB", "--device", "cpu", "--quiet"])
+        index = path("set/model.safetensors.index.json")
+        original = json.load(open(index)) if code == 0 else {"metadata": {}, "weight_map": {}}
+        for edit, needle in ((lambda m: m.pop("tensorseed.seed"), 'metadata tensorseed.seed is missing from the index but shard model-00001-of-'),
+                             (lambda m: m.update({"tensorseed.seed": "5"}), 'metadata tensorseed.seed is "5" in the index but shard model-00001-of-')):
+            edited = json.loads(json.dumps(original))
+            edit(edited["metadata"])
+            with open(index, "w") as f:
+                json.dump(edited, f)
+            result = run([binary, "verify", index])
+            check(code == 0 and one_error_line(result, index, needle, 'records "0"') and "nothing" not in result[2],
+                  f"verify of an index with {edited['metadata']}: {result}")
 
         # kaiming, variance_scaling and lecun messages: the modes each takes, the scheme written, no "nan".
         for scheme, shape, needle in (({"name": "kaiming_uniform", "mode": "fan_avg"}, [4, 4], "must be fan_in or fan_out for kaiming_uniform, got 'fan_avg'"),

@@ -8,7 +8,8 @@
 - config.json is the input config with `dtype` and `torch_dtype` set to the storage type written (--dtype bf16
   loads as bfloat16) and `architectures` named; transformers' AutoConfig reads it back with the input's sizes;
 - generation_config.json holds the token ids GenerationConfig.from_model_config derives from the config (ids given as
-  null in config.json stay unset, as transformers leaves them);
+  null in config.json stay unset, as transformers leaves them); a token id that is neither null nor an integer (eos: or
+  a list of integers) is refused in one line naming the field, as transformers' config classes refuse it;
 - with torch (CPU wheel): AutoModelForCausalLM.from_pretrained loads every tensor (no missing, unexpected or
   re-initialized weight), its parameters equal the files' bit for bit, in the written dtype, and it runs;
 - README's Hugging Face folder example (the sh and python blocks after `<!-- hf-folder-example -->`) runs as written.
@@ -151,6 +152,32 @@ def check_null_token_ids(binary, tmp, check):
         check(ours == theirs, f"{what}: generation_config.json has the token ids transformers writes ({ours} vs {theirs})")
 
 
+def check_token_id_types(binary, tmp, check):
+    """A bos, eos or pad token id that is not null or an integer (eos: or a list of integers), as the config classes of
+    transformers 5.24 declare them, is refused in one line naming the file and the field, and nothing is written;
+    where transformers is installed, AutoConfig is confirmed to refuse each of them too (so the folder would not load)."""
+    bad = [("eos_token_id", "2"), ("bos_token_id", 1.5), ("eos_token_id", [2, "3"]), ("pad_token_id", True), ("bos_token_id", [1, 2])]
+    for base in (LLAMA, GPT2):
+        for field, value in bad:
+            cfgdir = os.path.join(tmp, f"{base['model_type']}-{field}-{len(os.listdir(tmp))}")
+            os.makedirs(cfgdir)
+            with open(os.path.join(cfgdir, "config.json"), "w") as f:
+                json.dump(dict(base, **{field: value}), f)
+            out = cfgdir + "-out"
+            r = run([binary, "init", cfgdir + "/", "--output", out + "/", "--device", "cpu", "--quiet"])
+            lines = [line for line in r.stderr.splitlines() if line.startswith("tensorseed: error")]
+            check(r.returncode == 1 and len(lines) == 1 and f'"{field}"' in lines[0] and "config.json" in lines[0]
+                  and not os.path.exists(out),
+                  f"{base['model_type']} with {field} {json.dumps(value)}: refused in one line, nothing written ({r.stderr.strip()})")
+            if transformers is not None:
+                try:
+                    AutoConfig.from_pretrained(cfgdir)
+                    loads = True
+                except Exception:  # noqa: BLE001  (transformers' strict dataclass validation error)
+                    loads = False
+                check(not loads, f"{base['model_type']} with {field} {json.dumps(value)}: transformers refuses it as well")
+
+
 def check_readme_example(binary, tmp, check):
     """Runs README's example blocks as written, `tensorseed` being the binary under test, in a folder whose cfgdir/ holds a config."""
     text = open(os.path.join(ROOT, "README.md")).read()
@@ -188,7 +215,7 @@ def main():
     for config, extra, want, dtype in cases:
         with tempfile.TemporaryDirectory() as tmp:
             check_folder(binary, tmp, tally.check, config, extra, want, dtype)
-    for part in (check_missing_folder_removed, check_null_token_ids, check_readme_example):
+    for part in (check_missing_folder_removed, check_null_token_ids, check_token_id_types, check_readme_example):
         with tempfile.TemporaryDirectory() as tmp:
             part(binary, tmp, tally.check)
     return tally.report("hf-folder")

@@ -6,6 +6,8 @@
 - no clobbering: `generate` keeps an existing file without --force (as `init` does), and replaces it with it;
   a dangling symbolic link is refused without --force for both; a directory is refused up front, even with
   --force, before anything is generated;
+- a failed move: when a rename fails part-way through the final moves (a bind-mounted weights file), the earlier
+  set's files already replaced are put back exactly and the message names the file whose move failed;
 - races: a writer paused after its up-front check while another writes the same path (single file, sharded
   folder) fails with one line when it resumes, keeps the winner's file and leaves no temporary file; four
   writers started together: exactly one wins;
@@ -15,8 +17,9 @@
 - special files: a FIFO, a character device, a socket, a symbolic link to a directory or to a FIFO at the output is
   refused in one line by init and generate, with --force too, and left as it was; init writes into a symbolic link to a
   directory as into a folder, generate refuses to replace it; --force replaces a link to a regular file itself, but
-  never a link into /proc (as /dev/stdout is);
-- output paths: an empty --output is refused up front; generate creates missing folders (and removes them when the
+  never a link into /proc (as /dev/stdout is), nor a relative one (as /etc/mtab is) or a link to such a link;
+- output paths: an empty --output is refused up front, as is a generate --output ending in '/' (a folder: a file
+  name is needed); generate creates missing folders (and removes them when the
   write fails); a file in the way of a folder is named with the path given, never the temporary file; an index name
   without --max-shard-size writes NAME.safetensors alone, as with it, and says so;
 - names: a 247-byte output name (and a 255-byte one, and multi-byte ones) writes; a sharded set whose
@@ -184,6 +187,23 @@ def check_special_files(binary, tmp, check):
                            stderr=subprocess.PIPE, text=True)
     check(r.returncode == 1 and "symbolic link into /proc" in r.stderr and os.readlink(link) == "/proc/self/fd/1",
           f"generate --force onto a link into /proc: refused, the link kept ({r.stderr.strip()})")
+    # A relative link into /proc (Debian's /etc/mtab is ../proc/self/mounts) and a link to such a link are system files
+    # too: the whole chain of links is followed (made here, in a folder of our own, never the system's).
+    links = os.path.join(tmp, "links")
+    os.makedirs(os.path.join(links, "a", "b"))
+    mtab = os.path.join(links, "a", "b", "mtab")
+    os.symlink("../" * (mtab.count("/") - 1) + "proc/self/mounts", mtab)
+    chained = os.path.join(links, "chained")
+    os.symlink(link, chained)
+    for out, command in ((mtab, [binary, "init", spec, "--device", "cpu", "--quiet"]),
+                         (chained, [binary, "generate", "--device", "cpu", "--count", "4"])):
+        before = os.readlink(out)
+        with open(os.path.join(tmp, "captured"), "wb") as captured:
+            r = subprocess.run(command + ["--output", out, "--force"], stdout=captured, stderr=subprocess.PIPE, text=True)
+        lines = error_lines(r.stderr)
+        check(r.returncode == 1 and len(lines) == 1 and "symbolic link into /proc" in lines[0] and out in lines[0]
+              and os.readlink(out) == before,
+              f"{command[1]} --force onto {'a relative link' if out == mtab else 'a link to a link'} into /proc: refused, the link kept ({lines})")
     # Standard output still works.
     r = subprocess.run([binary, "generate", "--device", "cpu", "--count", "4", "--output", "-"], capture_output=True)
     check(r.returncode == 0 and len(r.stdout) == 16, f"generate --output - writes 16 bytes to standard output ({r.returncode}, {len(r.stdout)})")
@@ -200,6 +220,16 @@ def check_output_paths(binary, tmp, check):
         r = run(command + ["--output", ""], cwd=tmp)
         check(r.returncode == 64 and "--output is empty" in r.stderr and time.time() - start < 5 and os.listdir(tmp) == ["one.json"],
               f"{command[1]} --output '': refused up front ({r.stderr.strip()}, {time.time() - start:.1f} s)")
+    # A trailing slash names a folder: generate says a file name is needed (never "is a directory" of a path that does not exist).
+    for name, exists in (("gen.f32/", False), ("somedir/", True)):
+        if exists:
+            os.makedirs(os.path.join(tmp, name))
+        r = run([binary, "generate", "--device", "cpu", "--count", "4", "--output", name], cwd=tmp)
+        check(r.returncode == 64 and f"--output {name} names a folder" in r.stderr and "file" in r.stderr and "is a directory" not in r.stderr
+              and os.path.exists(os.path.join(tmp, name)) == exists,
+              f"generate --output {name} ({'an existing folder' if exists else 'nothing there'}): a file name is needed ({r.stderr.strip()})")
+        if exists:
+            os.rmdir(os.path.join(tmp, name))
     out = os.path.join(tmp, "nodir", "sub", "x.f32")
     r = run([binary, "generate", "--device", "cpu", "--count", "4", "--output", out])
     check(r.returncode == 0 and os.path.getsize(out) == 16 if os.path.exists(out) else False,
@@ -234,6 +264,41 @@ def check_output_paths(binary, tmp, check):
         check(r.returncode == 0 and listing == ["m.safetensors"] and "with no index" in r.stderr and v.returncode == 0,
               f"init --output m.safetensors.index.json {' '.join(extra)}: m.safetensors alone, said so, and it verifies "
               f"({listing}, {r.stderr.strip()}, verify {v.returncode})")
+
+
+def check_failed_move(binary, tmp, check):
+    """A move that fails part-way through the final renames (here: the weights file is a bind mount, so renaming onto it
+    fails with EBUSY after config.json and generation_config.json were moved) puts the earlier set's files back exactly
+    (same inodes, same bytes), names the file whose move failed and leaves no temporary file. Needs permission to mount."""
+    config = os.path.join(tmp, "cfg", "config.json")
+    os.makedirs(os.path.dirname(config))
+    with open(config, "w") as f:
+        json.dump({"model_type": "llama", "vocab_size": 64, "hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 2,
+                   "num_attention_heads": 4, "num_key_value_heads": 2, "bos_token_id": 1, "eos_token_id": 2}, f)
+    out = os.path.join(tmp, "ms")
+    r = run([binary, "init", os.path.dirname(config), "--output", out + "/", "--device", "cpu", "--quiet"])
+    check(r.returncode == 0, f"init writes the first set ({r.stderr.strip()})")
+    weights = os.path.join(out, "model.safetensors")
+    other = os.path.join(tmp, "other.st")
+    with open(other, "w") as f:
+        f.write('{"old":1}')
+    if subprocess.run(["mount", "--bind", other, weights], capture_output=True).returncode != 0:
+        print("skipped: a move failing part-way (mount --bind is not permitted here)")
+        return
+    try:
+        before = {name: (os.stat(os.path.join(out, name)).st_ino, open(os.path.join(out, name), "rb").read())
+                  for name in ("config.json", "generation_config.json")}
+        r = run([binary, "init", os.path.dirname(config), "--output", out + "/", "--device", "cpu", "--quiet", "--seed", "1", "--force"])
+        after = {name: (os.stat(os.path.join(out, name)).st_ino, open(os.path.join(out, name), "rb").read())
+                 for name in before if os.path.exists(os.path.join(out, name))}
+        lines = error_lines(r.stderr)
+        check(r.returncode == 1 and len(lines) == 1 and weights in lines[0] and "nothing was written" in lines[0],
+              f"a move failing part-way: one line naming the file whose move failed ({lines})")
+        check(after == before and sorted(os.listdir(out)) == ["config.json", "generation_config.json", "model.safetensors"],
+              f"a move failing part-way: the earlier set's config.json and generation_config.json are back, unchanged, "
+              f"and no temporary file is left ({sorted(os.listdir(out))}, {sorted(after)})")
+    finally:
+        subprocess.run(["umount", weights], capture_output=True)
 
 
 def check_races(binary, tmp, check):
@@ -376,7 +441,7 @@ def check_names(binary, tmp, check):
 def main():
     tally = Tally()
     binary = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/release/tensorseed")
-    for part in (check_clobber, check_special_files, check_output_paths, check_races, check_signals, check_names):
+    for part in (check_clobber, check_special_files, check_output_paths, check_failed_move, check_races, check_signals, check_names):
         with tempfile.TemporaryDirectory() as tmp:
             part(binary, tmp, tally.check)
     return tally.report("output")

@@ -5,7 +5,8 @@ for 1, 2, 5, 8 ranks and more ranks than shards; `--dry-run` and `verify --rank`
 a rank killed with SIGKILL mid-shard leaves nothing a rerun takes for complete, and the rerun completes the set
 identically; a damaged shard is written again; wrong or inconsistent ranks and sizes and a second job into the
 same folder give one line and change nothing; `--tensor-parallel R/N` and `--slice` write exactly the parts of the
-whole tensors (torch.chunk's), which verify alone.
+whole tensors (torch.chunk's), which verify alone; `--tensor-parallel N` under a launcher of another world size is
+refused by every rank alike.
 
 Usage: check_ranks.py path/to/tensorseed
 """
@@ -332,6 +333,23 @@ def check_tensor_parallel(binary, tmp, check):
     r = run([binary, "init", spec, "--tensor-parallel", "3/3", "--output", os.path.join(tmp, "no.safetensors")])
     check(r.returncode != 0 and len(error_lines(r.stderr)) == 1 and not os.path.exists(os.path.join(tmp, "no.safetensors")),
           f"--tensor-parallel 3/3 is refused with one line ({r.stderr.strip()!r})")
+    # --tensor-parallel N under a launcher whose world size is not N: every rank refuses alike (none writes), as with the flags.
+    for launcher, rank_name, size_name in (("torchrun", "RANK", "WORLD_SIZE"), ("Slurm", "SLURM_PROCID", "SLURM_NTASKS")):
+        folder = os.path.join(tmp, f"tp2-{launcher}")
+        results = [run([binary, "init", spec, "--tensor-parallel", "2", "--output", folder + "/", "--quiet"],
+                       env=dict(BASE_ENV, **{rank_name: str(rank), size_name: "4"})) for rank in range(4)]
+        lines = [error_lines(r.stderr) for r in results]
+        check(all(r.returncode == 1 for r in results) and all(len(ls) == 1 and "the tensor-parallel group has 2 ranks" in ls[0]
+                                                              and f"{size_name}=4" in ls[0] for ls in lines)
+              and not os.path.exists(folder),
+              f"--tensor-parallel 2 with {size_name}=4 ({launcher}): each of the 4 ranks refuses in one line, nothing written "
+              f"({[r.returncode for r in results]}, {lines[1]})")
+    folder = os.path.join(tmp, "tp2-fits")
+    results = [run([binary, "init", spec, "--tensor-parallel", "2", "--output", folder + "/", "--quiet"],
+                   env=dict(BASE_ENV, RANK=str(rank), WORLD_SIZE="2")) for rank in range(2)]
+    check(all(r.returncode == 0 for r in results) and os.path.isdir(folder)
+          and sorted(os.listdir(folder)) == ["model-tp00000-of-00002.safetensors", "model-tp00001-of-00002.safetensors"],
+          f"--tensor-parallel 2 with WORLD_SIZE=2: both ranks write their files ({[r.stderr.strip() for r in results]})")
 
 
 def main():

@@ -77,6 +77,7 @@ public struct HuggingFaceConfig: Sendable, Hashable {
         if let other = architectures.first(where: { $0 != type.causalLMClass }) {
             throw HuggingFaceConfigError(path: path, message: "architecture \"\(other)\" is not supported: TensorSeed writes the layout of \(type.causalLMClass)")
         }
+        try fields.checkTokenIDs()
         var config: HuggingFaceConfig
         switch type {
         case .gpt2: config = try GPT2Layout.config(fields)

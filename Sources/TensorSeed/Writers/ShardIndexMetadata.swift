@@ -15,9 +15,10 @@ extension ShardIndex {
         for shard in shardPaths {
             let header = try SafetensorsHeader.read(path: shard)
             for key in sharedTensorSeedKeys where index.metadata[key] != header.metadata[key] {
-                let shown = { (value: String?) in value.map { "\"\($0)\"" } ?? "nothing" }
-                throw SafetensorsFormatError(path: indexPath, message: "metadata \(key) is \(shown(index.metadata[key])) but shard "
-                                             + "\(URL(fileURLWithPath: shard).lastPathComponent) records \(shown(header.metadata[key]))")
+                let name = URL(fileURLWithPath: shard).lastPathComponent
+                let inIndex = index.metadata[key].map { "is \"\($0)\" in the index" } ?? "is missing from the index"
+                let inShard = header.metadata[key].map { "shard \(name) records \"\($0)\"" } ?? "shard \(name) does not record it"
+                throw SafetensorsFormatError(path: indexPath, message: "metadata \(key) \(inIndex) but \(inShard)")
             }
         }
     }

@@ -6,8 +6,8 @@ import Glibc
 /// Output files written all or nothing. Each final path gets a temporary file in its own folder
 /// (`TemporaryName`: hidden, naming this process, registered with `Interruption`); `commit()` moves them
 /// all onto their final paths in the order they were written (so an index written last appears last), and
-/// `discard()` removes every temporary file. If a move fails, the files already moved are removed again,
-/// so a failed commit leaves none of the new files behind.
+/// `discard()` removes every temporary file. If a move fails, the files already moved are taken back and the
+/// earlier files they replaced (with `force`) are put back, so a failed commit leaves the folder as it was.
 ///
 /// Without `force` an existing path (a dangling symbolic link included) is never replaced: `checkAbsent`
 /// refuses it before anything is generated, and the final move itself (`NoReplaceRename`) refuses a path
@@ -45,16 +45,17 @@ final class StagedOutput {
     /// Throws unless whatever is at `path` is one that `--force` may replace: nothing, a regular file, or a
     /// symbolic link to a regular file or to nothing (replaced itself). A directory, FIFO, device or socket, or a
     /// symbolic link to one, is refused with one line saying what it is: replacing a device node such as
-    /// /dev/null, or a FIFO another program reads, is never what the user meant. So is a symbolic link into /proc
-    /// (/dev/stdout links to /proc/self/fd/1), whatever it leads to.
+    /// /dev/null, or a FIFO another program reads, is never what the user meant. So is a symbolic link whose chain
+    /// of links passes through /proc or /sys (/dev/stdout links to /proc/self/fd/1, /etc/mtab to
+    /// ../proc/self/mounts), whatever it leads to (`SystemLinkChain`).
     static func checkReplaceable(_ path: String) throws {
         var info = stat()
         guard lstat(path, &info) == 0 else { return }
         if info.st_mode & S_IFMT == S_IFDIR { throw WriterError.isDirectory(path: path) }
         if info.st_mode & S_IFMT == S_IFLNK {
             // /dev/stdout and its like link into /proc: replacing the link itself would remove a system file.
-            if let text = try? FileManager.default.destinationOfSymbolicLink(atPath: path), text.hasPrefix("/proc/") {
-                throw WriterError.notRegularFile(path: path, kind: "a symbolic link into /proc (to \(text), as /dev/stdout is)")
+            if let (text, place) = SystemLinkChain.intoSystemFolder(path) {
+                throw WriterError.notRegularFile(path: path, kind: "a symbolic link into \(place) (to \(text), as /dev/stdout is)")
             }
             var target = stat()
             guard stat(path, &target) == 0, let kind = FileKind.irregular(target.st_mode) else { return }   // dangling, or a regular file
@@ -93,27 +94,39 @@ final class StagedOutput {
         try write(path) { fd in try writeFully(fd, bytes, at: 0, path: path) }
     }
 
-    /// Moves every temporary file onto its final path; on any failure, removes what it moved.
+    /// Moves every temporary file onto its final path; on any failure, puts back what it moved: a file that
+    /// replaced an earlier one (`force`) gets the earlier one back from its backup (`PreviousFile`), a new
+    /// one is removed, so a failed commit leaves the folder exactly as it was.
     func commit() throws {
         let signal = Interruption.signalNumber
         if signal != 0 { throw WriterError.interrupted(path: files.last?.final ?? "", signal: signal) }
-        var moved: [String] = []
+        var moved: [(final: String, previous: String?)] = []
+        func rollBack() {
+            for file in moved.reversed() {
+                if let previous = file.previous, rename(previous, file.final) == 0 { continue }
+                unlink(file.final)
+            }
+        }
         for file in files {
+            var previous: String?
             if force {
                 do { try StagedOutput.checkReplaceable(file.final) } catch {
-                    for path in moved { unlink(path) }
+                    rollBack()
                     throw error
                 }
+                previous = PreviousFile.keep(file.final)
             }
             let code = force ? (rename(file.temporary, file.final) == 0 ? 0 : errno)
                              : NoReplaceRename.move(file.temporary, to: file.final)
             guard code == 0 else {
-                for path in moved { unlink(path) }
+                if let previous { unlink(previous) }
+                rollBack()
                 if code == EEXIST { throw WriterError.createdMeanwhile(path: file.final) }
                 throw WriterError.writeFailed(path: file.final, reason: "rename: \(String(cString: strerror(code)))")
             }
-            moved.append(file.final)
+            moved.append((file.final, previous))
         }
+        for file in moved { if let previous = file.previous { unlink(previous) } }
         committed = true
         Interruption.unregister()
     }
